@@ -1,0 +1,68 @@
+import { desc, eq, isNull, sql } from 'drizzle-orm'
+import type { Executor } from '@db/client'
+import { organizations, users, type MassOrgSubtype, type OrganizationKind } from '@db/schema'
+import { db } from '~/utils/db.server'
+import type { SessionUser } from './user.server'
+
+export async function createOrganization(
+  executor: Executor,
+  input: { name: string; kind: OrganizationKind; massOrgSubtype?: MassOrgSubtype | null; regionCode: string; description?: string },
+) {
+  const [org] = await executor
+    .insert(organizations)
+    .values({
+      name: input.name,
+      kind: input.kind,
+      massOrgSubtype: input.kind === 'mass_org' ? (input.massOrgSubtype ?? null) : null,
+      regionCode: input.regionCode,
+      description: input.description ?? '',
+    })
+    .returning({ id: organizations.id })
+  return org!
+}
+
+export async function organizationNameTaken(name: string) {
+  const [row] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, name.trim()))
+  return Boolean(row)
+}
+
+export async function getOrganization(id: string) {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, id))
+  return org ?? null
+}
+
+export async function listOrganizationsForAdmin(filter: { unverifiedOnly?: boolean } = {}) {
+  return db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      kind: organizations.kind,
+      massOrgSubtype: organizations.massOrgSubtype,
+      regionCode: organizations.regionCode,
+      verifiedAt: organizations.verifiedAt,
+      createdAt: organizations.createdAt,
+      memberCount: sql<number>`(select count(*)::int from ${users} where ${users.organizationId} = ${organizations.id})`,
+    })
+    .from(organizations)
+    .where(filter.unverifiedOnly ? isNull(organizations.verifiedAt) : undefined)
+    .orderBy(desc(organizations.createdAt))
+}
+
+/** Admin verification: only then may the organization publish. Verifying twice keeps the first record. */
+export async function verifyOrganization(admin: SessionUser, organizationId: string) {
+  if (admin.role !== 'admin') throw new Error('only admins verify organizations')
+  const [row] = await db
+    .update(organizations)
+    .set({ verifiedAt: sql`coalesce(${organizations.verifiedAt}, now())`, verifiedById: sql`coalesce(${organizations.verifiedById}, ${admin.id}::uuid)` })
+    .where(eq(organizations.id, organizationId))
+    .returning({ id: organizations.id, verifiedAt: organizations.verifiedAt })
+  return row ?? null
+}
+
+export async function listOrganizationMembers(organizationId: string) {
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, orgMemberRole: users.orgMemberRole })
+    .from(users)
+    .where(eq(users.organizationId, organizationId))
+    .orderBy(users.createdAt)
+}

@@ -1,0 +1,27 @@
+import { connect, type Connection, type Database } from '@db/client'
+import { getEnv } from './env.server'
+
+let connection: Connection | undefined
+
+export function getConnection(): Connection {
+  connection ??= connect(getEnv().DATABASE_URL, {
+    max: getEnv().DB_POOL_MAX,
+    applicationName: `gongjian-${process.env.GONGJIAN_PROCESS ?? 'web'}`,
+  })
+  return connection
+}
+
+/** The drizzle handle, created on first use so tests can point DATABASE_URL elsewhere first. */
+export const db = new Proxy({} as Database, {
+  get(_target, property) {
+    const real = getConnection().db
+    const value = Reflect.get(real, property, real)
+    return typeof value === 'function' ? value.bind(real) : value
+  },
+})
+
+export async function closeDb() {
+  const current = connection
+  connection = undefined
+  await current?.sql.end({ timeout: 5 })
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod'
+
+// Every variable the processes read, validated once at start-up so a typo fails
+// loudly with a readable message instead of deep inside a request.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().positive().default(3000),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/gongjian'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  // BullMQ key prefix; hash-tagged so every queue key lands in one Redis Cluster slot.
+  QUEUE_PREFIX: z.string().min(1).default('{gongjian}'),
+  SESSION_SECRET: z.string().min(16).default('gongjian-dev-session-secret-change-me'),
+  // Cookies carry the Secure flag unless explicitly turned off for plain-http local use.
+  SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  SEARCH_ENGINE: z.enum(['postgres', 'meilisearch']).default('postgres'),
+  MEILI_URL: z.string().url().optional(),
+  MEILI_MASTER_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+let cached: Env | undefined
+
+export function getEnv(): Env {
+  if (cached) return cached
+  const parsed = EnvSchema.safeParse(process.env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid environment variables:\n${lines.join('\n')}`)
+  }
+  cached = parsed.data
+  return cached
+}
+
+/** Tests switch databases/prefixes per file; they call this after changing process.env. */
+export function resetEnvCache() {
+  cached = undefined
+}

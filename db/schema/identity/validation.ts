@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import { m } from '../messages'
+import { massOrgSubtypes, organizationKinds } from '../organizations/constants'
+import { selfServiceRoles } from './constants'
+
+// Zod schemas shared by the sign-up/log-in forms (browser) and their actions (server).
+
+const trimmed = (min: number, max: number) =>
+  z
+    .string({ required_error: m('validation.required') })
+    .trim()
+    .min(min, min === 1 ? m('validation.required') : m('validation.too_short', { min }))
+    .max(max, m('validation.too_long', { max }))
+
+export const UsernameSchema = z
+  .string({ required_error: m('validation.required') })
+  .trim()
+  .min(3, m('validation.too_short', { min: 3 }))
+  .max(32, m('validation.too_long', { max: 32 }))
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, m('validation.username_format'))
+
+export const PasswordSchema = z
+  .string({ required_error: m('validation.required') })
+  .min(8, m('validation.too_short', { min: 8 }))
+  .max(128, m('validation.too_long', { max: 128 }))
+  .refine((v) => /[A-Za-z]/.test(v) && /\d/.test(v), m('validation.password_weak'))
+
+export const PhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, m('validation.phone_format'))
+
+export const RegionCodeSchema = z
+  .string({ required_error: m('validation.required') })
+  .trim()
+  .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, m('validation.region_code_format'))
+
+export const OrganizationFieldsSchema = z.object({
+  organizationName: trimmed(2, 64),
+  organizationKind: z.enum(organizationKinds, { errorMap: () => ({ message: m('validation.choose_one') }) }),
+  massOrgSubtype: z.enum(massOrgSubtypes, { errorMap: () => ({ message: m('validation.choose_one') }) }).optional(),
+  regionCode: RegionCodeSchema,
+})
+
+export const SignupSchema = z
+  .object({
+    username: UsernameSchema,
+    displayName: trimmed(1, 32),
+    phone: PhoneSchema.optional(),
+    password: PasswordSchema,
+    confirmPassword: z.string({ required_error: m('validation.required') }),
+    role: z.enum(selfServiceRoles, { errorMap: () => ({ message: m('validation.choose_one') }) }),
+    organizationName: z.string().optional(),
+    organizationKind: z.string().optional(),
+    massOrgSubtype: z.string().optional(),
+    regionCode: z.string().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.password !== value.confirmPassword) {
+      ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: m('validation.passwords_differ') })
+    }
+    if (value.role !== 'org_member') return
+    const org = OrganizationFieldsSchema.safeParse(value)
+    if (!org.success) {
+      for (const issue of org.error.issues) ctx.addIssue({ ...issue, path: issue.path })
+      return
+    }
+    if (org.data.organizationKind === 'mass_org' && !org.data.massOrgSubtype) {
+      ctx.addIssue({ code: 'custom', path: ['massOrgSubtype'], message: m('validation.mass_org_subtype_required') })
+    }
+  })
+
+export type SignupInput = z.infer<typeof SignupSchema>
+
+export const LoginSchema = z.object({
+  username: z.string({ required_error: m('validation.required') }).trim().min(1, m('validation.required')),
+  password: z.string({ required_error: m('validation.required') }).min(1, m('validation.required')),
+  redirectTo: z.string().optional(),
+})

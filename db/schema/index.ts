@@ -1,0 +1,4 @@
+// Barrel of every bounded context; drizzle-kit and the query builder read this.
+export * from './regions'
+export * from './organizations'
+export * from './identity'

@@ -1,0 +1,89 @@
+// The one worker process: hosts every queue's processors, registers the
+// repeatable schedules, and shuts down gracefully on SIGTERM/SIGINT.
+process.env.GONGJIAN_PROCESS ??= 'workers'
+
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { closeDb } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
+import { logger } from '~/utils/logger.server'
+import { createWorkerRedis } from '~/utils/redis.server'
+import { closeQueues, getQueue } from './queues/connection'
+import { SYSTEM_QUEUE, systemJobs } from './queues/system'
+import { processors } from './processors'
+
+export type WorkerHost = { workers: Worker[]; close: (timeoutMs?: number) => Promise<void> }
+
+export function startWorkers(options: { concurrency?: number } = {}): WorkerHost {
+  const connections: Redis[] = []
+  const workers = Object.entries(processors).map(([queueName, byName]) => {
+    const connection = createWorkerRedis()
+    connections.push(connection)
+    const worker = new Worker(
+      queueName,
+      async (job: Job) => {
+        const process = byName[job.name]
+        if (!process) throw new UnrecoverableError(`no processor for ${queueName}/${job.name}`)
+        return process(job)
+      },
+      { connection, prefix: getEnv().QUEUE_PREFIX, concurrency: options.concurrency ?? 4 },
+    )
+    worker.on('failed', (job, error) =>
+      logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+    )
+    worker.on('error', (error) => logger.error({ queue: queueName, err: error.message }, 'worker error'))
+    return worker
+  })
+
+  return {
+    workers,
+    async close(timeoutMs = 20_000) {
+      // worker.close() waits for active jobs; past the limit we force-close and the
+      // unfinished job's lock lapses, so BullMQ hands it to the next worker (stalled-job recovery).
+      const graceful = Promise.all(workers.map((w) => w.close()))
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref()),
+      ])
+      if (timedOut) await Promise.all(workers.map((w) => w.close(true)))
+      for (const c of connections) c.disconnect()
+    },
+  }
+}
+
+/** Repeatable jobs; upsert is idempotent, so every worker start may call it. */
+export async function registerSchedules() {
+  await getQueue(SYSTEM_QUEUE).upsertJobScheduler(
+    'purge-expired-sessions-hourly',
+    { every: 60 * 60 * 1000 },
+    { name: systemJobs.purgeExpiredSessions, data: {} },
+  )
+}
+
+async function main() {
+  const host = startWorkers()
+  await registerSchedules()
+  logger.info({ queues: Object.keys(processors) }, 'workers started')
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'workers stopping')
+    await host.close()
+    await closeQueues()
+    await closeDb()
+    logger.info('workers stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((error) => {
+    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'workers failed to start')
+    process.exit(1)
+  })
+}

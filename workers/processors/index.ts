@@ -1,0 +1,12 @@
+import type { Job } from 'bullmq'
+import { SYSTEM_QUEUE, systemJobs } from '../queues/system'
+import { processPurgeExpiredSessions } from './system/purge-expired-sessions'
+
+export type Processor = (job: Job) => Promise<unknown>
+
+/** queue name → job name → processor. The worker entry builds one BullMQ Worker per queue from this. */
+export const processors: Record<string, Record<string, Processor>> = {
+  [SYSTEM_QUEUE]: {
+    [systemJobs.purgeExpiredSessions]: processPurgeExpiredSessions,
+  },
+}

@@ -1,0 +1,13 @@
+import { getQueue } from './connection'
+
+export const SYSTEM_QUEUE = 'system'
+
+export const systemJobs = {
+  purgeExpiredSessions: 'purge-expired-sessions',
+} as const
+
+/** Hour bucket in the job id: enqueuing twice in the same hour is one job. */
+export async function enqueuePurgeExpiredSessions(now = new Date()) {
+  const bucket = now.toISOString().slice(0, 13)
+  return getQueue(SYSTEM_QUEUE).add(systemJobs.purgeExpiredSessions, {}, { jobId: `purge-expired-sessions:${bucket}` })
+}

@@ -1,0 +1,4 @@
+import { z } from 'zod'
+
+export const PurgeExpiredSessionsPayload = z.object({}).strict()
+export type PurgeExpiredSessionsPayload = z.infer<typeof PurgeExpiredSessionsPayload>
