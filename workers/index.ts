@@ -1,7 +1,6 @@
 // The one worker process: hosts every queue's processors, registers the
 // repeatable schedules, and shuts down gracefully on SIGTERM/SIGINT.
-process.env.GONGJIAN_PROCESS ??= 'workers'
-
+import './process-name'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
@@ -63,15 +62,14 @@ export async function registerSchedules() {
 }
 
 async function main() {
-  const host = startWorkers()
-  await registerSchedules()
-  logger.info({ queues: Object.keys(processors) }, 'workers started')
+  // Signals first: a SIGTERM that arrives during start-up still shuts down cleanly.
+  let host: WorkerHost | undefined
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'workers stopping')
-    await host.close()
+    await host?.close()
     await closeQueues()
     await closeDb()
     logger.info('workers stopped')
@@ -79,6 +77,9 @@ async function main() {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  host = startWorkers()
+  await registerSchedules()
+  logger.info({ queues: Object.keys(processors) }, 'workers started')
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

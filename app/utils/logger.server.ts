@@ -3,7 +3,7 @@ import { getEnv } from './env.server'
 
 // Structured logs; never log personal data (names, ID numbers, phones) — ids only.
 export const logger = pino({
-  level: getEnv().NODE_ENV === 'test' ? 'silent' : getEnv().LOG_LEVEL,
+  level: getEnv().LOG_LEVEL,
   base: { service: process.env.GONGJIAN_PROCESS ?? 'web' },
   redact: ['password', '*.password', 'req.headers.cookie'],
 })

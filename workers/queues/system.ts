@@ -6,8 +6,8 @@ export const systemJobs = {
   purgeExpiredSessions: 'purge-expired-sessions',
 } as const
 
-/** Hour bucket in the job id: enqueuing twice in the same hour is one job. */
+/** Hour bucket in the job id (BullMQ ids may not contain ':'): enqueuing twice in the same hour is one job. */
 export async function enqueuePurgeExpiredSessions(now = new Date()) {
   const bucket = now.toISOString().slice(0, 13)
-  return getQueue(SYSTEM_QUEUE).add(systemJobs.purgeExpiredSessions, {}, { jobId: `purge-expired-sessions:${bucket}` })
+  return getQueue(SYSTEM_QUEUE).add(systemJobs.purgeExpiredSessions, {}, { jobId: `purge-expired-sessions-${bucket}` })
 }

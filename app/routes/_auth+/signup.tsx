@@ -4,7 +4,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { selfServiceRoles } from '@db/schema/identity/constants'
-import { SignupSchema } from '@db/schema/identity/validation'
+import { SignupFieldsSchema, SignupSchema } from '@db/schema/identity/validation'
+import type { z } from 'zod'
 import { massOrgSubtypes, organizationKinds } from '@db/schema/organizations/constants'
 import { ErrorList, Field, SelectField } from '~/components/forms'
 import { listSeatRegions } from '~/models/region.server'
@@ -38,10 +39,10 @@ export default function SignupPage() {
   const { regions } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof SignupFieldsSchema>>({
     id: 'signup',
     lastResult,
-    constraint: getZodConstraint(SignupSchema),
+    constraint: getZodConstraint(SignupFieldsSchema),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
     defaultValue: { role: 'resident' },

@@ -42,33 +42,36 @@ export const OrganizationFieldsSchema = z.object({
   regionCode: RegionCodeSchema,
 })
 
-export const SignupSchema = z
-  .object({
+// Cross-field rules run in a preprocess step so they are reported together with
+// every field error (a zod refinement would wait until all fields are valid).
+function signupCrossFieldIssues(raw: unknown, ctx: z.RefinementCtx) {
+  const value = (raw ?? {}) as Record<string, unknown>
+  if (typeof value.confirmPassword === 'string' && value.password !== value.confirmPassword) {
+    ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: m('validation.passwords_differ') })
+  }
+  if (value.role !== 'org_member') return raw
+  const org = OrganizationFieldsSchema.safeParse(value)
+  if (!org.success) for (const issue of org.error.issues) ctx.addIssue({ ...issue })
+  if (value.organizationKind === 'mass_org' && !value.massOrgSubtype) {
+    ctx.addIssue({ code: 'custom', path: ['massOrgSubtype'], message: m('validation.mass_org_subtype_required') })
+  }
+  return raw
+}
+
+export const SignupFieldsSchema = z.object({
     username: UsernameSchema,
     displayName: trimmed(1, 32),
     phone: PhoneSchema.optional(),
     password: PasswordSchema,
     confirmPassword: z.string({ required_error: m('validation.required') }),
     role: z.enum(selfServiceRoles, { errorMap: () => ({ message: m('validation.choose_one') }) }),
-    organizationName: z.string().optional(),
-    organizationKind: z.string().optional(),
-    massOrgSubtype: z.string().optional(),
-    regionCode: z.string().optional(),
-  })
-  .superRefine((value, ctx) => {
-    if (value.password !== value.confirmPassword) {
-      ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: m('validation.passwords_differ') })
-    }
-    if (value.role !== 'org_member') return
-    const org = OrganizationFieldsSchema.safeParse(value)
-    if (!org.success) {
-      for (const issue of org.error.issues) ctx.addIssue({ ...issue, path: issue.path })
-      return
-    }
-    if (org.data.organizationKind === 'mass_org' && !org.data.massOrgSubtype) {
-      ctx.addIssue({ code: 'custom', path: ['massOrgSubtype'], message: m('validation.mass_org_subtype_required') })
-    }
-  })
+    organizationName: z.string().trim().optional(),
+    organizationKind: z.enum(organizationKinds).optional(),
+    massOrgSubtype: z.enum(massOrgSubtypes).optional(),
+    regionCode: z.string().trim().optional(),
+})
+
+export const SignupSchema = z.preprocess(signupCrossFieldIssues, SignupFieldsSchema)
 
 export type SignupInput = z.infer<typeof SignupSchema>
 
