@@ -2,3 +2,5 @@
 export * from './regions'
 export * from './organizations'
 export * from './identity'
+export * from './taxonomy'
+export * from './listings'

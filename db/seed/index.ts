@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { readFile } from 'node:fs/promises'
 import { eq, sql } from 'drizzle-orm'
 import { connect, type Database } from '../client'
-import { organizations, regions, users } from '../schema'
+import { organizations, regions, skills, users } from '../schema'
 import { createUser } from '../../app/models/user.server'
 import { DEMO_PASSWORD, demoOrganizations, demoUsers } from './demo'
 
@@ -23,6 +23,25 @@ export async function seedRegions(db: Database) {
     await db.insert(regions).values(rows.slice(i, i + 1000)).onConflictDoNothing()
   }
   return rows.length
+}
+
+/** The skills taxonomy with synonyms; updated in place so edits to the data file take effect. */
+export async function seedSkills(db: Database) {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data/skills.json')
+  const rows = JSON.parse(await readFile(file, 'utf8')) as Array<typeof skills.$inferInsert>
+  await db
+    .insert(skills)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: skills.code,
+      set: { nameZh: sql`excluded.name_zh`, nameEn: sql`excluded.name_en`, domain: sql`excluded.domain`, synonyms: sql`excluded.synonyms` },
+    })
+  return rows.length
+}
+
+/** Reference data every environment needs (also loaded into the test template). */
+export async function seedReferenceData(db: Database) {
+  return { regions: await seedRegions(db), skills: await seedSkills(db) }
 }
 
 export async function seedOrganizations(db: Database) {
@@ -68,8 +87,10 @@ export async function seedUsers(db: Database, organizationIds: Map<string, strin
 
 export async function seed(db: Database, options: SeedOptions) {
   const log = options.quiet ? () => {} : (msg: string) => console.log(msg)
-  const regionCount = await seedRegions(db)
+  const reference = await seedReferenceData(db)
+  const regionCount = reference.regions
   log(`regions: ${regionCount} administrative divisions (贵州省黔东南州, 甘肃省定西市, 河南省开封市兰考县)`)
+  log(`skills: ${reference.skills} in the taxonomy`)
   const orgIds = await seedOrganizations(db)
   log(`organizations: ${orgIds.size}`)
   const created = await seedUsers(db, orgIds)

@@ -15,8 +15,22 @@ afterAll(async () => {
   await events.close()
 })
 
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 describe('worker process', () => {
   it('processes a real job end to end and shuts down cleanly on SIGTERM', async () => {
+    const workers = spawnWorkers()
+    await workers.ready
+    await events.waitUntilReady()
+    // The hourly schedule runs once at start-up; let it finish so the job below is the one that purges.
+    await waitFor(async () => ((await getQueue(SYSTEM_QUEUE).getJobCounts('completed')).completed ?? 0) >= 1)
+
     const user = await makeUser({ role: 'resident' })
     const past = new Date(Date.now() - 60_000)
     const future = new Date(Date.now() + 3_600_000)
@@ -25,10 +39,6 @@ describe('worker process', () => {
       { id: 'expired-session-2', userId: user.id, expiresAt: past },
       { id: 'live-session', userId: user.id, expiresAt: future },
     ])
-
-    const workers = spawnWorkers()
-    await workers.ready
-    await events.waitUntilReady()
     const job = await enqueuePurgeExpiredSessions()
     const result = await job.waitUntilFinished(events, 15_000)
     expect(result).toEqual({ removed: 2 })

@@ -1,8 +1,8 @@
 // Runs once per `vitest run`: builds a fresh, migrated template database (with the
-// administrative divisions loaded) that every test file clones into its own database.
+// reference data loaded: administrative divisions, skills taxonomy) that every test file clones into its own database.
 import { migrateDatabase } from '../../db/migrate'
 import { connect } from '../../db/client'
-import { seedRegions } from '../../db/seed'
+import { seedReferenceData } from '../../db/seed'
 import { adminSql, databaseUrl, quoteIdent, TEMPLATE_DB, TEST_DB_NAMESPACE } from './databases'
 
 export default async function globalSetup() {
@@ -18,7 +18,7 @@ export default async function globalSetup() {
   await migrateDatabase(databaseUrl(TEMPLATE_DB))
   const { sql: client, db } = connect(databaseUrl(TEMPLATE_DB), { max: 1 })
   try {
-    await seedRegions(db)
+    await seedReferenceData(db)
   } finally {
     await client.end()
   }
