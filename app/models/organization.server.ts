@@ -2,6 +2,7 @@ import { desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import { organizations, users, type MassOrgSubtype, type OrganizationKind } from '@db/schema'
 import { db } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
 import type { SessionUser } from './user.server'
 
 export async function createOrganization(
@@ -51,12 +52,30 @@ export async function listOrganizationsForAdmin(filter: { unverifiedOnly?: boole
 /** Admin verification: only then may the organization publish. Verifying twice keeps the first record. */
 export async function verifyOrganization(admin: SessionUser, organizationId: string) {
   if (admin.role !== 'admin') throw new Error('only admins verify organizations')
-  const [row] = await db
-    .update(organizations)
-    .set({ verifiedAt: sql`coalesce(${organizations.verifiedAt}, now())`, verifiedById: sql`coalesce(${organizations.verifiedById}, ${admin.id}::uuid)` })
-    .where(eq(organizations.id, organizationId))
-    .returning({ id: organizations.id, verifiedAt: organizations.verifiedAt })
-  return row ?? null
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ verifiedAt: organizations.verifiedAt })
+      .from(organizations)
+      .where(eq(organizations.id, organizationId))
+      .for('update')
+    if (!before) return null
+    const [row] = await tx
+      .update(organizations)
+      .set({ verifiedAt: sql`coalesce(${organizations.verifiedAt}, now())`, verifiedById: sql`coalesce(${organizations.verifiedById}, ${admin.id}::uuid)` })
+      .where(eq(organizations.id, organizationId))
+      .returning({ id: organizations.id, verifiedAt: organizations.verifiedAt })
+    if (!before.verifiedAt) {
+      await recordAudit(tx, {
+        actor: { id: admin.id },
+        action: 'organization.verify',
+        entityType: 'organization',
+        entityId: organizationId,
+        before,
+        after: { verifiedAt: row!.verifiedAt },
+      })
+    }
+    return row!
+  })
 }
 
 export async function listOrganizationMembers(organizationId: string) {

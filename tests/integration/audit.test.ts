@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { auditEntries } from '@db/schema'
+import { recordAudit, searchAudit } from '~/models/audit.server'
+import { db } from '~/utils/db.server'
+import { makeUser } from '../factories/users'
+import { expectDatabaseRefusal } from '../setup/db-errors'
+
+describe('audit log', () => {
+  it('records entries with actor, before and after, and finds them again', async () => {
+    const admin = await makeUser({ role: 'admin' })
+    await recordAudit(db, {
+      actor: { id: admin.id },
+      action: 'organization.verify',
+      entityType: 'organization',
+      entityId: 'org-1',
+      before: { verifiedAt: null },
+      after: { verifiedAt: '2026-11-24' },
+    })
+    await recordAudit(db, { actor: { system: 'feed:medical_insurance' }, action: 'household.update', entityType: 'household', entityId: 'hh-9' })
+    const found = await searchAudit({ entityType: 'organization' })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ actorId: admin.id, action: 'organization.verify', before: { verifiedAt: null } })
+    const system = await searchAudit({ text: 'hh-9' })
+    expect(system[0]).toMatchObject({ actorId: null, actorLabel: 'feed:medical_insurance' })
+  })
+
+  it('refuses updates, deletes and truncation in the database itself', async () => {
+    await recordAudit(db, { actor: { system: 'test' }, action: 'x.create', entityType: 'x', entityId: '1' })
+    await expectDatabaseRefusal(db.update(auditEntries).set({ note: 'tampered' }), /append-only/)
+    await expectDatabaseRefusal(db.delete(auditEntries), /append-only/)
+    await expectDatabaseRefusal(db.execute(sql`truncate audit_entries`), /append-only/)
+    expect(await db.select().from(auditEntries)).toHaveLength(1)
+  })
+})
