@@ -1,4 +1,4 @@
-import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { json, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import {
   Form,
   isRouteErrorResponse,
@@ -10,6 +10,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react'
@@ -22,8 +23,6 @@ import { getUser, type ForbiddenData } from './utils/auth.server'
 import { i18next } from './utils/i18n.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
-
-export const meta: MetaFunction = () => [{ title: '共建 Gongjian' }]
 
 export const handle = { i18n: ['common'] }
 
@@ -63,7 +62,7 @@ function Header() {
   return (
     <header className="site-header">
       <Link to="/" className="brand">
-        <span className="brand-mark">共建</span>
+        <span className="brand-mark">{t('app.mark')}</span>
         <span className="brand-name">{t('app.name')}</span>
       </Link>
       <nav aria-label={t('nav.label')}>
@@ -100,15 +99,25 @@ function Header() {
   )
 }
 
+/** Routes name their page with `handle.titleKey`; the deepest one wins. Titles come from the catalogs. */
+function usePageTitle() {
+  const { t } = useTranslation()
+  const matches = useMatches()
+  const key = [...matches].reverse().map((m) => (m.handle as { titleKey?: string } | undefined)?.titleKey).find(Boolean)
+  return key ? `${t(key)} · ${t('app.mark')}` : t('app.name')
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root')
   const locale = data?.locale ?? fallbackLng
   useChangeLanguage(locale)
+  const title = usePageTitle()
   return (
     <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
         <Meta />
         <Links />
       </head>

@@ -40,7 +40,9 @@ export default function Landing() {
         <ul className="who">
           {(['resident', 'caseworker', 'org_member', 'donor', 'admin'] as const).map((role) => (
             <li key={role}>
-              <strong>{t(`roles.${role}`)}</strong>：{t(`landing.who.${role}`)}
+              <strong>{t(`roles.${role}`)}</strong>
+              {t('label_separator')}
+              {t(`landing.who.${role}`)}
             </li>
           ))}
         </ul>

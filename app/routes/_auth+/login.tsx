@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { LoginSchema } from '@db/schema/identity/validation'
@@ -8,8 +8,7 @@ import { ErrorList, Field } from '~/components/forms'
 import { verifyLogin } from '~/models/user.server'
 import { homePathFor, logIn, requireAnonymous, safeRedirect } from '~/utils/auth.server'
 
-export const handle = { i18n: ['common', 'auth'] }
-export const meta: MetaFunction = () => [{ title: '登录 · 共建' }]
+export const handle = { i18n: ['common', 'auth'], titleKey: 'auth:login.title' }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)

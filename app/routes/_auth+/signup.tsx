@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { selfServiceRoles } from '@db/schema/identity/constants'
@@ -13,8 +13,7 @@ import { registerAccount } from '~/models/user.server'
 import { homePathFor, logIn, requireAnonymous } from '~/utils/auth.server'
 import { useHydrated } from '~/utils/hydrated'
 
-export const handle = { i18n: ['common', 'auth'] }
-export const meta: MetaFunction = () => [{ title: '注册 · 共建' }]
+export const handle = { i18n: ['common', 'auth'], titleKey: 'auth:signup.title' }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)
