@@ -20,6 +20,8 @@ export async function startScratchRedis() {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   const url = `redis://127.0.0.1:${port}`
   const { Redis } = await import('ioredis')
   for (let i = 0; i < 50; i++) {
@@ -47,12 +49,20 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
   })
 }
 
+// Children this test file started; killed when the file's process exits, even after a failed test.
+const children = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
 /** Runs the real worker entry point (`npm run workers`) as a child process with this file's env. */
 export function spawnWorkers(env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('workers/index.ts')], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
