@@ -21,6 +21,7 @@ import { fallbackLng } from './i18n'
 import stylesheet from './styles/app.css'
 import { getUser, type ForbiddenData } from './utils/auth.server'
 import { i18next } from './utils/i18n.server'
+import { useNonce } from './utils/nonce'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
@@ -112,6 +113,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const locale = data?.locale ?? fallbackLng
   useChangeLanguage(locale)
   const title = usePageTitle()
+  const nonce = useNonce()
   return (
     <html lang={locale}>
       <head>
@@ -124,8 +126,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <Header />
         <main className="container">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

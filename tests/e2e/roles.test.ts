@@ -38,6 +38,22 @@ describe('every role logs in through the real page and sees its own home', () =>
     await context.close()
   })
 
+  it('hydrates under the Content-Security-Policy (no violations, client-side behaviour runs)', async () => {
+    const context = await newChineseContext(browser)
+    const page = await context.newPage()
+    const violations: string[] = []
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/.test(msg.text())) violations.push(msg.text())
+    })
+    await page.goto(`${server.baseUrl}/signup`)
+    // Without JavaScript the organization fields stay visible; once hydrated they hide for residents.
+    await page.locator('fieldset.org-fields').waitFor({ state: 'hidden' })
+    await page.locator('input[name="role"][value="org_member"]').check()
+    await page.locator('fieldset.org-fields').waitFor({ state: 'visible' })
+    expect(violations).toEqual([])
+    await context.close()
+  })
+
   it('shows a wrong password error in Chinese, then in English after switching', async () => {
     const context = await newChineseContext(browser)
     const page = await context.newPage()

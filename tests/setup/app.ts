@@ -50,7 +50,7 @@ export class TestClient {
     }
     const method = init.method ?? (init.form ? 'POST' : 'GET')
     headers.set('Host', 'localhost')
-    if (method !== 'GET') headers.set('Origin', 'http://localhost')
+    if (method !== 'GET' && !headers.has('Origin')) headers.set('Origin', 'http://localhost')
     const response = await (await getHandler())(new Request(`http://localhost${pathname}`, { method, headers, body }))
     this.remember(response)
     return response

@@ -5,6 +5,8 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remi
 import { useTranslation } from 'react-i18next'
 import { LoginSchema } from '@db/schema/identity/validation'
 import { ErrorList, Field } from '~/components/forms'
+import { m } from '@db/schema/messages'
+import { clearLoginFailures, loginLockMinutes, recordLoginFailure } from '~/models/login-throttle.server'
 import { verifyLogin } from '~/models/user.server'
 import { homePathFor, logIn, requireAnonymous, safeRedirect } from '~/utils/auth.server'
 
@@ -15,16 +17,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({})
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: LoginSchema })
   if (submission.status !== 'success') {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
   }
-  const user = await verifyLogin(submission.value.username, submission.value.password)
+  const { username, password } = submission.value
+  const ip = context.clientIp ?? null
+  const lockMinutes = await loginLockMinutes(username, ip)
+  if (lockMinutes > 0) {
+    return json(submission.reply({ formErrors: [m('auth:login.too_many_attempts', { minutes: lockMinutes })], hideFields: ['password'] }), {
+      status: 429,
+    })
+  }
+  const user = await verifyLogin(username, password)
   if (!user) {
+    await recordLoginFailure(username, ip)
     return json(submission.reply({ formErrors: ['auth:login.invalid_credentials'], hideFields: ['password'] }), { status: 400 })
   }
+  await clearLoginFailures(username)
   const redirectTo = submission.value.redirectTo ? safeRedirect(submission.value.redirectTo) : null
   return logIn(request, user.id, redirectTo ?? homePathFor(user.role))
 }

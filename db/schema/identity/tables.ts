@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, pgEnum, pgTable, text, timestamp, uuid, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core'
+import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import { timestamps } from '../columns'
 import { organizations } from '../organizations/tables'
 
@@ -53,3 +53,14 @@ export const sessions = pgTable(
   },
   (t) => [index().on(t.userId), index().on(t.expiresAt)],
 )
+
+/**
+ * Failed log-in counters, keyed by `user:<username>` and `ip:<address>`. Kept in
+ * PostgreSQL (not Redis) so throttling keeps working when Redis is down.
+ */
+export const loginThrottles = pgTable('login_throttles', {
+  key: varchar({ length: 120 }).primaryKey(),
+  failures: integer().notNull().default(0),
+  windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp({ withTimezone: true }),
+})
