@@ -1,7 +1,9 @@
 // Shared i18next settings for server and browser. Catalogs live in
 // public/locales/<lng>/<namespace>.json and are bundled so hydration never waits on a fetch.
+import enAdmin from '../public/locales/en/admin.json'
 import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
+import zhAdmin from '../public/locales/zh-CN/admin.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
 
@@ -11,8 +13,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth },
-  en: { common: enCommon, auth: enAuth },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin },
 } as const
 
 export const i18nConfig = {

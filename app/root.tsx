@@ -38,7 +38,10 @@ const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
   caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }],
   org_member: [{ to: '/org', key: 'nav.my_organization' }],
   donor: [{ to: '/donor', key: 'nav.my_donations' }],
-  admin: [{ to: '/admin', key: 'nav.admin' }],
+  admin: [
+    { to: '/admin', key: 'nav.admin' },
+    { to: '/admin/audit', key: 'nav.audit' },
+  ],
 }
 
 function LocaleSwitch({ locale }: { locale: string }) {

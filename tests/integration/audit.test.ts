@@ -34,3 +34,22 @@ describe('audit log', () => {
     expect(await db.select().from(auditEntries)).toEqual(before)
   })
 })
+
+describe('audit log page', () => {
+  it('lets admins search the log and refuses everyone else', async () => {
+    const { TestClient, textOf } = await import('../setup/app')
+    const admin = await makeUser({ role: 'admin' })
+    await recordAudit(db, { actor: { id: admin.id }, action: 'listing.publish', entityType: 'listing', entityId: 'abc-listing' })
+    await recordAudit(db, { actor: { system: 'worker' }, action: 'household.update', entityType: 'household', entityId: 'hh-1' })
+    const client = new TestClient()
+    await client.logIn(admin.username, admin.password)
+    const page = textOf(await (await client.get('/admin/audit?entityType=listing')).text())
+    expect(page).toContain('listing.publish')
+    expect(page).not.toContain('household.update')
+
+    const caseworker = await makeUser({ role: 'caseworker' })
+    const other = new TestClient()
+    await other.logIn(caseworker.username, caseworker.password)
+    expect((await other.get('/admin/audit')).status).toBe(403)
+  })
+})
