@@ -12,6 +12,8 @@ npm run --silent build
 export NODE_ENV=production
 # Plain http on localhost unless the operator says otherwise.
 export SECURE_COOKIES="${SECURE_COOKIES:-false}"
+# A local demo may run with the development keys; a real deployment sets its own (see .env.example).
+export GONGJIAN_ALLOW_DEV_KEYS="${GONGJIAN_ALLOW_DEV_KEYS:-true}"
 
 node --import tsx workers/index.ts &
 workers=$!

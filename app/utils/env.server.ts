@@ -20,6 +20,10 @@ const EnvSchema = z.object({
   MEILI_MASTER_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // Keys for national ID numbers: HMAC key for the matching hash, AES-256 key (32 bytes, base64)
+  // for the encrypted copy. The defaults are for development only; production refuses them.
+  ID_HASH_KEY: z.string().min(16).default('gongjian-dev-id-hash-key-change-me'),
+  ID_ENCRYPTION_KEY: z.string().default('Z29uZ2ppYW4tZGV2LWlkLWVuY3J5cHRpb24ta2V5ISE='),
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -32,6 +36,14 @@ export function getEnv(): Env {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid environment variables:\n${lines.join('\n')}`)
+  }
+  if (parsed.data.NODE_ENV === 'production' && process.env.GONGJIAN_ALLOW_DEV_KEYS !== 'true') {
+    const weak = (['SESSION_SECRET', 'ID_HASH_KEY', 'ID_ENCRYPTION_KEY'] as const).filter((k) => process.env[k] === undefined)
+    if (weak.length) {
+      throw new Error(
+        `Set ${weak.join(', ')} for production (or GONGJIAN_ALLOW_DEV_KEYS=true on a local demo machine); see .env.example`,
+      )
+    }
   }
   cached = parsed.data
   return cached
