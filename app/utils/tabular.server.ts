@@ -18,6 +18,13 @@ export type TabularSpec<S extends z.ZodTypeAny> = {
   requiredColumns: readonly string[]
   rowSchema: S
   maxRows?: number
+  /** Other names people use for a column (e.g. Chinese headers: 身份证号 → id_number). */
+  aliases?: Record<string, string>
+}
+
+function canonical(name: string, aliases: Record<string, string> | undefined) {
+  const trimmed = name.trim()
+  return aliases?.[trimmed] ?? trimmed
 }
 
 const DEFAULT_MAX_ROWS = 50_000
@@ -43,7 +50,7 @@ export function parseCsv<S extends z.ZodTypeAny>(text: string, spec: TabularSpec
   let parsed: Array<{ record: Record<string, string>; info: { lines: number; error?: unknown } }>
   try {
     parsed = parse(body, {
-      columns: (header: string[]) => header.map((h) => h.trim()),
+      columns: (header: string[]) => header.map((h) => canonical(h, spec.aliases)),
       info: true,
       skip_empty_lines: true,
       trim: true,
@@ -53,7 +60,7 @@ export function parseCsv<S extends z.ZodTypeAny>(text: string, spec: TabularSpec
     const line = (error as { lines?: number }).lines
     return { ok: false, refusal: m('import.malformed_csv', { line: line ?? 0 }) }
   }
-  const header = parse(body, { to_line: 1, trim: true })[0] as string[] | undefined
+  const header = (parse(body, { to_line: 1, trim: true })[0] as string[] | undefined)?.map((h) => canonical(h, spec.aliases))
   const missing = spec.requiredColumns.filter((c) => !header?.includes(c))
   if (missing.length) return { ok: false, refusal: m('import.missing_columns', { columns: missing.join(', ') }) }
   if (parsed.length > (spec.maxRows ?? DEFAULT_MAX_ROWS)) return { ok: false, refusal: m('import.too_many_rows', { max: spec.maxRows ?? DEFAULT_MAX_ROWS }) }
@@ -83,15 +90,16 @@ export function parseJsonRecords<S extends z.ZodTypeAny>(text: string, spec: Tab
   if (!Array.isArray(list)) return { ok: false, refusal: m('import.json_not_a_list') }
   if (list.length === 0) return { ok: false, refusal: m('import.empty_file') }
   if (list.length > (spec.maxRows ?? DEFAULT_MAX_ROWS)) return { ok: false, refusal: m('import.too_many_rows', { max: spec.maxRows ?? DEFAULT_MAX_ROWS }) }
+  const canonicalKeys = (item: object) => Object.fromEntries(Object.entries(item).map(([k, v]) => [canonical(k, spec.aliases), v]))
   const first = list[0]
   if (!first || typeof first !== 'object' || Array.isArray(first)) return { ok: false, refusal: m('import.json_not_a_list') }
-  const missing = spec.requiredColumns.filter((c) => !(c in (first as object)))
+  const missing = spec.requiredColumns.filter((c) => !(c in canonicalKeys(first as object)))
   if (missing.length) return { ok: false, refusal: m('import.missing_columns', { columns: missing.join(', ') }) }
   const records: Array<{ line: number; record: Record<string, unknown> }> = []
   const issues: RowIssue[] = []
   list.forEach((item, index) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) issues.push({ line: index + 1, field: null, message: m('import.record_not_an_object') })
-    else records.push({ line: index + 1, record: item as Record<string, unknown> })
+    else records.push({ line: index + 1, record: canonicalKeys(item as object) })
   })
   const result = validateRows(records, spec)
   return { ...result, issues: [...issues, ...result.issues].sort((a, b) => a.line - b.line) }
