@@ -68,7 +68,9 @@ export class PostgresSearchEngine implements SearchEngine {
     if (words.length === 0) return this.run(filterSql, null, sort, page, query.viewerRegion, false)
     const tsquery = words.map(tsQueryTerm).join(' & ')
     const match = sql`d.document @@ to_tsquery('simple', ${tsquery})`
-    const rank = sql`round(ts_rank_cd(d.document, to_tsquery('simple', ${tsquery}))::numeric, 1)`
+    // Relevance in coarse tiers (rank/(rank+1), one decimal), so region proximity and freshness
+    // decide between listings that match about equally well.
+    const rank = sql`round(ts_rank(d.document, to_tsquery('simple', ${tsquery}), 32)::numeric, 1)`
     const exact = await this.run([...filterSql, match], rank, sort, page, query.viewerRegion, false)
     if (exact.total > 0) return exact
     // Fallback: no listing has every word. Trigram similarity against the segmented title +
@@ -96,11 +98,14 @@ export class PostgresSearchEngine implements SearchEngine {
           when left(d.region_code, 6) = left(${viewerRegion}, 6) and length(${viewerRegion}) >= 6 then 3
           when left(d.region_code, 4) = left(${viewerRegion}, 4) and length(${viewerRegion}) >= 4 then 2
           when left(d.region_code, 2) = left(${viewerRegion}, 2) then 1 else 0 end)`
-      : sql`0`
-    const order =
-      sort === 'newest' || !rank
-        ? sql`d.published_at desc, ${proximity} desc, d.listing_id`
-        : sql`${rank} desc, ${proximity} desc, d.published_at desc, d.listing_id`
+      : null
+    const keys: SQL[] = []
+    if (sort === 'relevance' && rank) keys.push(sql`${rank} desc`)
+    if (sort === 'relevance' && proximity) keys.push(sql`${proximity} desc`)
+    keys.push(sql`d.published_at desc`)
+    if (sort === 'newest' && proximity) keys.push(sql`${proximity} desc`)
+    keys.push(sql`d.listing_id`)
+    const order = sql.join(keys, sql`, `)
     const offset = Math.max(0, (page.page - 1) * page.perPage)
     const rows = (await this.db.execute(sql`
       select d.listing_id as id, d.kind, d.title, d.organization_id, o.name as organization_name, d.organization_kind,
