@@ -19,15 +19,12 @@ export class PostgresSearchEngine implements SearchEngine {
   constructor(private readonly db: Executor) {}
 
   async index(documents: SearchDocument[]) {
-    for (const doc of documents) {
+    if (!documents.length) return
+    const rows = documents.map((doc) => {
       const title = segmentForIndex(doc.title).join(' ')
       const extra = segmentForIndex([doc.extra, doc.regionNames, doc.organizationName].join('\n')).join(' ')
       const body = segmentForIndex(doc.description).join(' ')
-      const words = [title, extra, body].join(' ')
-      // Title words weigh most (A), then position/skills/place/organization (B), then the description (C).
-      const document = sql`setweight(to_tsvector('simple', ${title}), 'A') || setweight(to_tsvector('simple', ${extra}), 'B') || setweight(to_tsvector('simple', ${body}), 'C')`
-      const trigramText = `${title} ${segmentForIndex(doc.extra).join(' ')}`
-      const values = {
+      return {
         listingId: doc.id,
         version: doc.version,
         kind: doc.kind,
@@ -37,18 +34,26 @@ export class PostgresSearchEngine implements SearchEngine {
         categories: doc.categories,
         targetGroups: doc.targetGroups,
         title: doc.title,
-        words,
-        document,
-        trigramText,
+        words: [title, extra, body].join(' '),
+        // Title words weigh most (A), then position/skills/place/organization (B), then the description (C).
+        document: sql`setweight(to_tsvector('simple', ${title}), 'A') || setweight(to_tsvector('simple', ${extra}), 'B') || setweight(to_tsvector('simple', ${body}), 'C')`,
+        trigramText: `${title} ${segmentForIndex(doc.extra).join(' ')}`,
         publishedAt: doc.publishedAt,
       }
-      // An older version never overwrites a newer document (jobs may run out of order).
+    })
+    const excluded = (column: string) => sql.raw(`excluded.${column}`)
+    // An older version never overwrites a newer document (jobs may run out of order).
+    for (let i = 0; i < rows.length; i += 200) {
       await this.db
         .insert(listingSearchDocuments)
-        .values(values)
+        .values(rows.slice(i, i + 200))
         .onConflictDoUpdate({
           target: listingSearchDocuments.listingId,
-          set: { ...values, listingId: undefined, indexedAt: sql`now()` },
+          set: Object.fromEntries(
+            ['version', 'kind', 'organization_id', 'organization_kind', 'region_code', 'categories', 'target_groups', 'title', 'words', 'document', 'trigram_text', 'published_at']
+              .map((c) => [c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase()), excluded(c)])
+              .concat([['indexedAt', sql`now()`]]),
+          ),
           setWhere: sql`${listingSearchDocuments.version} <= excluded.version`,
         })
     }

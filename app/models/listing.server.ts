@@ -20,12 +20,11 @@ import {
 } from '@db/schema'
 import type { ListingInput } from '@db/schema/listings/validation'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
-import type { SearchDocument } from '@search/engine'
+import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
 import { db } from '~/utils/db.server'
 import { logger } from '~/utils/logger.server'
 import { recordAudit } from './audit.server'
-import { regionPathNames } from './region.server'
 import type { SessionUser } from './user.server'
 
 export type ListingActor = Pick<SessionUser, 'id' | 'role' | 'organizationId'>
@@ -410,7 +409,8 @@ export async function loadSearchDocument(executor: Executor, listingId: string):
         .from(skills)
         .where(inArray(skills.code, snapshot.skills.map((s) => s.code)))
     : []
-  const names = await regionPathNames([snapshot.regionCode])
+  const pathCodes = [2, 4, 6, 9, 12].filter((n) => n <= snapshot.regionCode.length).map((n) => snapshot.regionCode.slice(0, n))
+  const pathNames = await executor.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, pathCodes)).orderBy(asc(regions.code))
   const d = snapshot.details as Record<string, unknown>
   const extra = [d.position, d.itemKind, d.certificate, d.schedule, ...skillNames.flatMap((s) => [s.nameZh, ...s.synonyms]), ...snapshot.milestones.map((ms) => ms.title)]
     .filter((v): v is string => typeof v === 'string' && v.length > 0)
@@ -423,7 +423,7 @@ export async function loadSearchDocument(executor: Executor, listingId: string):
     organizationName: org!.name,
     organizationKind: org!.kind,
     regionCode: snapshot.regionCode,
-    regionNames: (names.get(snapshot.regionCode) ?? '').replace(/ \/ /g, ' '),
+    regionNames: pathNames.map((r) => r.name).join(' '),
     categories: snapshot.categories,
     targetGroups: snapshot.targetGroups,
     title: snapshot.title,
@@ -445,11 +445,11 @@ export async function syncListingIndex(listingId: string) {
   return { indexed: false }
 }
 
-/** Every published listing id, in batches (npm run reindex). */
-export async function* publishedListingIds(batchSize = 500) {
+/** Every published listing id, in batches (npm run reindex, seed). */
+export async function* publishedListingIds(executor: Executor = db, batchSize = 500) {
   let after = '00000000-0000-0000-0000-000000000000'
   for (;;) {
-    const rows = await db
+    const rows = await executor
       .select({ id: listings.id })
       .from(listings)
       .where(and(eq(listings.status, 'published'), sql`${listings.id} > ${after}`))
@@ -461,7 +461,23 @@ export async function* publishedListingIds(batchSize = 500) {
   }
 }
 
-export async function countPublishedListings() {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(listings).where(eq(listings.status, 'published'))
+/** (Re)indexes every published listing into an engine; calls back after each batch. */
+export async function indexPublishedListings(executor: Executor, engine: SearchEngine, onBatch: (done: number) => void = () => {}) {
+  let done = 0
+  for await (const ids of publishedListingIds(executor, 500)) {
+    const docs: SearchDocument[] = []
+    for (const id of ids) {
+      const doc = await loadSearchDocument(executor, id)
+      if (doc) docs.push(doc)
+    }
+    await engine.index(docs)
+    done += ids.length
+    onBatch(done)
+  }
+  return done
+}
+
+export async function countPublishedListings(executor: Executor = db) {
+  const [row] = await executor.select({ n: sql<number>`count(*)::int` }).from(listings).where(eq(listings.status, 'published'))
   return row?.n ?? 0
 }
