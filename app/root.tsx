@@ -34,11 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 
 const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
-  resident: [{ to: '/me', key: 'nav.my_household' }],
-  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }],
-  org_member: [{ to: '/org', key: 'nav.my_organization' }],
-  donor: [{ to: '/donor', key: 'nav.my_donations' }],
-  admin: [{ to: '/admin', key: 'nav.admin' }],
+  resident: [{ to: '/me', key: 'nav.my_household' }, { to: '/listings', key: 'listings:browse.title' }],
+  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/listings', key: 'listings:browse.title' }],
+  org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/listings', key: 'listings:org.title' }, { to: '/listings', key: 'listings:browse.title' }],
+  donor: [{ to: '/donor', key: 'nav.my_donations' }, { to: '/listings', key: 'listings:browse.title' }],
+  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/duplicates', key: 'listings:duplicates.title' }, { to: '/listings', key: 'listings:browse.title' }],
 }
 
 function LocaleSwitch({ locale }: { locale: string }) {

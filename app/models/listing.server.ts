@@ -88,7 +88,7 @@ async function referenceErrors(input: ListingInput) {
     )
     const field = (role: string) => (role === 'prerequisite' ? 'prerequisiteSkills' : 'skills')
     skillRows.forEach((s) => {
-      if (!known.has(s.code)) fieldErrors[`${field(s.role)}[${s.index}].code`] = ['validation.skill_unknown']
+      if (!known.has(s.code)) fieldErrors[`${field(s.role)}[${s.index}].code`] = ['listings:validation.skill_unknown']
     })
   }
   return fieldErrors
@@ -480,4 +480,53 @@ export async function indexPublishedListings(executor: Executor, engine: SearchE
 export async function countPublishedListings(executor: Executor = db) {
   const [row] = await executor.select({ n: sql<number>`count(*)::int` }).from(listings).where(eq(listings.status, 'published'))
   return row?.n ?? 0
+}
+
+/** Regions a listing can name (province … township), labelled with their full path. */
+export async function listListingRegions() {
+  const rows = await db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(inArray(regions.level, ['province', 'city', 'county', 'township']))
+    .orderBy(asc(regions.code))
+  const names = new Map(rows.map((r) => [r.code, r.name]))
+  return rows.map((r) => ({
+    value: r.code,
+    label: [2, 4, 6, 9].filter((n) => n <= r.code.length).map((n) => names.get(r.code.slice(0, n)) ?? '').filter(Boolean).join(' / '),
+  }))
+}
+
+/** The skills taxonomy as form choices. */
+export async function listSkillChoices() {
+  return db.select({ code: skills.code, nameZh: skills.nameZh, nameEn: skills.nameEn }).from(skills).orderBy(asc(skills.domain), asc(skills.code))
+}
+
+/** A snapshot as the flat form values the edit form starts from (skills[0].code …). */
+export function snapshotToFormValues(s: ListingSnapshot): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  const put = (key: string, value: unknown) => {
+    if (value === null || value === undefined) return
+    out[key] = Array.isArray(value) ? value.map(String) : typeof value === 'boolean' ? (value ? 'on' : '') : String(value)
+  }
+  for (const key of ['kind', 'title', 'description', 'regionCode', 'categories', 'targetGroups', 'startsOn', 'endsOn', 'capacity', 'contactMethod', 'ageMin', 'ageMax', 'minEducation', 'eligibleGender', 'accommodations'] as const)
+    put(key, s[key])
+  for (const [key, value] of Object.entries(s.details)) put(key, key === 'quantity' && typeof value === 'string' ? new Decimal(value).toString() : value)
+  const taught = s.skills.filter((k) => k.role !== 'prerequisite')
+  taught.forEach((k, i) => {
+    put(`skills[${i}].code`, k.code)
+    put(`skills[${i}].level`, k.level)
+  })
+  s.skills
+    .filter((k) => k.role === 'prerequisite')
+    .forEach((k, i) => {
+      put(`prerequisiteSkills[${i}].code`, k.code)
+      put(`prerequisiteSkills[${i}].level`, k.level)
+    })
+  s.milestones.forEach((ms, i) => {
+    put(`milestones[${i}].title`, ms.title)
+    put(`milestones[${i}].dueOn`, ms.dueOn)
+    put(`milestones[${i}].budgetSharePercent`, new Decimal(ms.budgetSharePercent).toString())
+    put(`milestones[${i}].evidenceRequired`, ms.evidenceRequired)
+  })
+  return out
 }

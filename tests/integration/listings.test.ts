@@ -28,19 +28,19 @@ describe('listing validation', () => {
   })
 
   it('names the field and the rule for each kind of mistake', () => {
-    expect(errorsOf(listingValues('job', { wageMin: '6000', wageMax: '5000' }))).toEqual({ wageMax: ['validation.wage_range'] })
-    expect(errorsOf(listingValues('job', { wageMin: '4000.123' }))).toEqual({ wageMin: ['validation.money_format'] })
-    expect(errorsOf(listingValues('job', { endsOn: '2026-12-01' }))).toEqual({ endsOn: ['validation.end_before_start'] })
-    expect(errorsOf(listingValues('job', { ageMin: '50', ageMax: '30' }))).toEqual({ ageMax: ['validation.age_range'] })
-    expect(errorsOf(listingValues('job', { categories: [] }))).toEqual({ categories: ['validation.choose_at_least_one'] })
+    expect(errorsOf(listingValues('job', { wageMin: '6000', wageMax: '5000' }))).toEqual({ wageMax: ['listings:validation.wage_range'] })
+    expect(errorsOf(listingValues('job', { wageMin: '4000.123' }))).toEqual({ wageMin: ['listings:validation.money_format'] })
+    expect(errorsOf(listingValues('job', { endsOn: '2026-12-01' }))).toEqual({ endsOn: ['listings:validation.end_before_start'] })
+    expect(errorsOf(listingValues('job', { ageMin: '50', ageMax: '30' }))).toEqual({ ageMax: ['listings:validation.age_range'] })
+    expect(errorsOf(listingValues('job', { categories: [] }))).toEqual({ categories: ['listings:validation.choose_at_least_one'] })
     expect(errorsOf(listingValues('job', { regionCode: '52263' }))).toEqual({ regionCode: ['validation.region_code_format'] })
-    expect(errorsOf(listingValues('project', { durationMonths: '5' }))).toEqual({ durationMonths: ['validation.project_too_short'] })
+    expect(errorsOf(listingValues('project', { durationMonths: '5' }))).toEqual({ durationMonths: ['listings:validation.project_too_short'] })
     expect(errorsOf(listingValues('project', { endsOn: '2027-05-01', milestones: [{ title: '完成', dueOn: '2027-04-01', budgetSharePercent: '100', evidenceRequired: '报告' }] }))).toEqual({
-      endsOn: ['validation.project_too_short'],
+      endsOn: ['listings:validation.project_too_short'],
     })
     expect(
       errorsOf(listingValues('project', { milestones: [{ title: '阶段一', dueOn: '2027-03-31', budgetSharePercent: '40', evidenceRequired: '照片' }] })),
-    ).toEqual({ milestones: ['validation.milestone_shares_sum|{"total":"40.00"}'] })
+    ).toEqual({ milestones: ['listings:validation.milestone_shares_sum|{"total":"40.00"}'] })
     expect(errorsOf(listingValues('donation', { donationType: 'money', itemKind: undefined, itemUnit: undefined, quantity: undefined }))).toEqual({
       targetAmount: ['validation.required'],
     })
@@ -69,7 +69,7 @@ describe('listing lifecycle', () => {
   it('writes nothing when a referenced region or skill does not exist', async () => {
     const actor = await member()
     const result = await createListing(actor, listingInput('job', { workplaceRegionCode: '999999', skills: [{ code: 'no_such_skill', level: 'beginner' }] }))
-    expect(result).toEqual({ ok: false, fieldErrors: { workplaceRegionCode: ['validation.region_unknown'], 'skills[0].code': ['validation.skill_unknown'] } })
+    expect(result).toEqual({ ok: false, fieldErrors: { workplaceRegionCode: ['validation.region_unknown'], 'skills[0].code': ['listings:validation.skill_unknown'] } })
     expect(await db.select().from(listings).where(eq(listings.organizationId, actor.organizationId))).toHaveLength(0)
   })
 

@@ -27,40 +27,57 @@ const regionCode = z
 
 const isoDate = z
   .string({ required_error: m('validation.required') })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, m('validation.date_format'))
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), m('validation.date_format'))
+  .regex(/^\d{4}-\d{2}-\d{2}$/, m('listings:validation.date_format'))
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), m('listings:validation.date_format'))
 
 const int = (min: number, max: number) =>
   z.coerce
-    .number({ required_error: m('validation.required'), invalid_type_error: m('validation.whole_number') })
-    .int(m('validation.whole_number'))
-    .min(min, m('validation.at_least', { min }))
-    .max(max, m('validation.at_most', { max }))
+    .number({ required_error: m('validation.required'), invalid_type_error: m('listings:validation.whole_number') })
+    .int(m('listings:validation.whole_number'))
+    .min(min, m('listings:validation.at_least', { min }))
+    .max(max, m('listings:validation.at_most', { max }))
 
 /** Yuan with at most two decimals, read into decimal.js (never a float). */
 export const money = (options: { positive?: boolean } = {}) =>
   z
     .string({ required_error: m('validation.required') })
     .trim()
-    .regex(/^\d{1,12}(\.\d{1,2})?$/, m('validation.money_format'))
+    .regex(/^\d{1,12}(\.\d{1,2})?$/, m('listings:validation.money_format'))
     .transform((v) => new Decimal(v))
-    .refine((d) => !options.positive || d.gt(0), m('validation.must_be_positive'))
+    .refine((d) => !options.positive || d.gt(0), m('listings:validation.must_be_positive'))
 
 const quantity = z
   .string({ required_error: m('validation.required') })
   .trim()
-  .regex(/^\d{1,11}(\.\d{1,3})?$/, m('validation.quantity_format'))
+  .regex(/^\d{1,11}(\.\d{1,3})?$/, m('listings:validation.quantity_format'))
   .transform((v) => new Decimal(v))
-  .refine((d) => d.gt(0), m('validation.must_be_positive'))
+  .refine((d) => d.gt(0), m('listings:validation.must_be_positive'))
 
 const percent = z
   .string({ required_error: m('validation.required') })
   .trim()
-  .regex(/^\d{1,3}(\.\d{1,2})?$/, m('validation.percent_format'))
+  .regex(/^\d{1,3}(\.\d{1,2})?$/, m('listings:validation.percent_format'))
   .transform((v) => new Decimal(v))
-  .refine((d) => d.gt(0) && d.lte(100), m('validation.percent_range'))
+  .refine((d) => d.gt(0) && d.lte(100), m('listings:validation.percent_range'))
 
 const list = <T extends z.ZodTypeAny>(item: T) => z.array(item).default([])
+
+/**
+ * Repeatable rows (skills, milestones) posted with indexed names (skills[0].code …). A form
+ * without JavaScript always shows a few blank rows; a row whose key fields are all empty is
+ * not an entry, so it is dropped before validation.
+ */
+const rows = <T extends z.ZodTypeAny>(item: T, keyFields: string[], options: { min?: number; message?: string } = {}) =>
+  z.preprocess(
+    (value) =>
+      Array.isArray(value)
+        ? value.filter((row) => row && typeof row === 'object' && keyFields.some((f) => {
+            const v = (row as Record<string, unknown>)[f]
+            return v !== undefined && v !== null && String(v).trim() !== ''
+          }))
+        : value,
+    z.array(item).min(options.min ?? 0, options.message).default([]),
+  )
 
 export const ListingSkillSchema = z.object({
   code: z.string({ required_error: m('validation.required') }).trim().min(1, m('validation.required')).max(48),
@@ -78,7 +95,7 @@ const common = {
   title: text(4, 120),
   description: text(10, 5000),
   regionCode,
-  categories: z.array(choice(needCategories), { required_error: m('validation.choose_at_least_one') }).min(1, m('validation.choose_at_least_one')),
+  categories: z.array(choice(needCategories), { required_error: m('listings:validation.choose_at_least_one') }).min(1, m('listings:validation.choose_at_least_one')),
   targetGroups: list(choice(targetGroups)),
   startsOn: isoDate,
   endsOn: isoDate.optional(),
@@ -95,7 +112,7 @@ export const JobListingSchema = z.object({
   kind: z.literal('job'),
   ...common,
   position: text(2, 80),
-  skills: list(ListingSkillSchema),
+  skills: rows(ListingSkillSchema, ['code']),
   wageMin: money(),
   wageMax: money({ positive: true }),
   wagePeriod: choice(wagePeriods).default('month'),
@@ -107,8 +124,8 @@ export const JobListingSchema = z.object({
 export const TrainingListingSchema = z.object({
   kind: z.literal('training'),
   ...common,
-  skills: list(ListingSkillSchema),
-  prerequisiteSkills: list(ListingSkillSchema),
+  skills: rows(ListingSkillSchema, ['code']),
+  prerequisiteSkills: rows(ListingSkillSchema, ['code']),
   schedule: text(4, 300),
   costYuan: money().default('0'),
   certificate: optionalText(120),
@@ -134,18 +151,18 @@ export const DonationListingSchema = z.object({
 export const ProjectListingSchema = z.object({
   kind: z.literal('project'),
   ...common,
-  skills: list(ListingSkillSchema),
+  skills: rows(ListingSkillSchema, ['code']),
   durationMonths: z.coerce
-    .number({ required_error: m('validation.required'), invalid_type_error: m('validation.whole_number') })
-    .int(m('validation.whole_number'))
-    .min(6, m('validation.project_too_short'))
-    .max(120, m('validation.at_most', { max: 120 })),
+    .number({ required_error: m('validation.required'), invalid_type_error: m('listings:validation.whole_number') })
+    .int(m('listings:validation.whole_number'))
+    .min(6, m('listings:validation.project_too_short'))
+    .max(120, m('listings:validation.at_most', { max: 120 })),
   budget: money({ positive: true }),
   claimOpen: z
     .union([z.boolean(), z.enum(['on', 'true', 'false'])])
     .optional()
     .transform((v) => v === true || v === 'on' || v === 'true'),
-  milestones: z.array(MilestoneSchema, { required_error: m('validation.milestones_required') }).min(1, m('validation.milestones_required')),
+  milestones: rows(MilestoneSchema, ['title', 'dueOn', 'budgetSharePercent', 'evidenceRequired'], { min: 1, message: m('listings:validation.milestones_required') }),
 })
 
 /** Fields of every kind, for the form's constraints and for conform's typing. */
@@ -158,13 +175,13 @@ type Issue = { path: (string | number)[]; message: string }
 /** Rules across fields (reported on the field a person would fix). */
 export function listingCrossFieldIssues(v: z.infer<typeof ListingFieldsSchema>): Issue[] {
   const issues: Issue[] = []
-  if (v.endsOn && v.endsOn < v.startsOn) issues.push({ path: ['endsOn'], message: m('validation.end_before_start') })
-  if (v.ageMin !== undefined && v.ageMax !== undefined && v.ageMin > v.ageMax) issues.push({ path: ['ageMax'], message: m('validation.age_range') })
+  if (v.endsOn && v.endsOn < v.startsOn) issues.push({ path: ['endsOn'], message: m('listings:validation.end_before_start') })
+  if (v.ageMin !== undefined && v.ageMax !== undefined && v.ageMin > v.ageMax) issues.push({ path: ['ageMax'], message: m('listings:validation.age_range') })
   const skillCodes = 'skills' in v ? v.skills.map((s) => s.code) : []
-  if (new Set(skillCodes).size !== skillCodes.length) issues.push({ path: ['skills'], message: m('validation.skill_repeated') })
+  if (new Set(skillCodes).size !== skillCodes.length) issues.push({ path: ['skills'], message: m('listings:validation.skill_repeated') })
   switch (v.kind) {
     case 'job':
-      if (v.wageMax.lt(v.wageMin)) issues.push({ path: ['wageMax'], message: m('validation.wage_range') })
+      if (v.wageMax.lt(v.wageMin)) issues.push({ path: ['wageMax'], message: m('listings:validation.wage_range') })
       break
     case 'donation':
       if (v.donationType === 'money') {
@@ -173,20 +190,20 @@ export function listingCrossFieldIssues(v: z.infer<typeof ListingFieldsSchema>):
         if (!v.itemKind) issues.push({ path: ['itemKind'], message: m('validation.required') })
         if (!v.itemUnit) issues.push({ path: ['itemUnit'], message: m('validation.required') })
         if (!v.quantity) issues.push({ path: ['quantity'], message: m('validation.required') })
-        if (v.expiresOn && v.expiresOn < v.startsOn) issues.push({ path: ['expiresOn'], message: m('validation.expires_before_start') })
+        if (v.expiresOn && v.expiresOn < v.startsOn) issues.push({ path: ['expiresOn'], message: m('listings:validation.expires_before_start') })
       }
       break
     case 'project': {
       const total = v.milestones.reduce((sum, ms) => sum.plus(ms.budgetSharePercent), new Decimal(0))
-      if (!total.eq(100)) issues.push({ path: ['milestones'], message: m('validation.milestone_shares_sum', { total: total.toFixed(2) }) })
+      if (!total.eq(100)) issues.push({ path: ['milestones'], message: m('listings:validation.milestone_shares_sum', { total: total.toFixed(2) }) })
       if (v.endsOn) {
         const months = monthsBetween(v.startsOn, v.endsOn)
-        if (months < 6) issues.push({ path: ['endsOn'], message: m('validation.project_too_short') })
+        if (months < 6) issues.push({ path: ['endsOn'], message: m('listings:validation.project_too_short') })
       }
       const dues = v.milestones.map((ms) => ms.dueOn)
       v.milestones.forEach((ms, i) => {
-        if (ms.dueOn < v.startsOn || (v.endsOn && ms.dueOn > v.endsOn)) issues.push({ path: ['milestones', i, 'dueOn'], message: m('validation.milestone_outside_dates') })
-        else if (i > 0 && ms.dueOn < dues[i - 1]!) issues.push({ path: ['milestones', i, 'dueOn'], message: m('validation.milestones_ordered') })
+        if (ms.dueOn < v.startsOn || (v.endsOn && ms.dueOn > v.endsOn)) issues.push({ path: ['milestones', i, 'dueOn'], message: m('listings:validation.milestone_outside_dates') })
+        else if (i > 0 && ms.dueOn < dues[i - 1]!) issues.push({ path: ['milestones', i, 'dueOn'], message: m('listings:validation.milestones_ordered') })
       })
       break
     }
