@@ -71,6 +71,7 @@ function Header() {
           {t('nav.home')}
         </NavLink>
         {user ? navByRole[user.role].map((item) => <NavLink key={item.to} to={item.to}>{t(item.key)}</NavLink>) : null}
+        {!user ? <NavLink to="/listings">{t('listings:browse.title')}</NavLink> : null}
       </nav>
       <div className="header-actions">
         <LocaleSwitch locale={data?.locale ?? fallbackLng} />
