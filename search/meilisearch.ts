@@ -66,7 +66,10 @@ export class MeilisearchEngine implements SearchEngine {
     if (!documents.length) return
     const index = await this.handle()
     // Out-of-order jobs: keep the newest version already indexed.
-    const existing = await index.getDocuments({ filter: undefined, fields: ['id', 'version'], limit: documents.length, ids: documents.map((d) => d.id) } as never).catch(() => ({ results: [] as MeiliDocument[] }))
+    // (Fetching by ids needs Meilisearch ≥ 1.12; on an older server every document is written.)
+    const existing = await index
+      .getDocuments({ fields: ['id', 'version'], limit: documents.length, ids: documents.map((d) => d.id) })
+      .catch(() => ({ results: [] as Array<Pick<MeiliDocument, 'id' | 'version'>> }))
     const versions = new Map(existing.results.map((d) => [d.id, d.version]))
     const fresh = documents.filter((d) => (versions.get(d.id) ?? 0) <= d.version)
     if (!fresh.length) return
