@@ -38,7 +38,7 @@ const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
   caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/listings', key: 'listings:browse.title' }],
   org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/listings', key: 'listings:org.title' }, { to: '/listings', key: 'listings:browse.title' }],
   donor: [{ to: '/donor', key: 'nav.my_donations' }, { to: '/listings', key: 'listings:browse.title' }],
-  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/duplicates', key: 'listings:duplicates.title' }, { to: '/listings', key: 'listings:browse.title' }],
+  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/organizations', key: 'listings:admin.organizations' }, { to: '/admin/duplicates', key: 'listings:duplicates.title' }, { to: '/listings', key: 'listings:browse.title' }],
 }
 
 function LocaleSwitch({ locale }: { locale: string }) {

@@ -156,3 +156,18 @@ describe('browse page', () => {
     expect(text).toContain('去掉所有筛选条件')
   })
 })
+
+describe('admin pages', () => {
+  it('lists every organization with its verification state, and the duplicate flags', async () => {
+    await makeOrganization({ name: '待审核的测试组织', verified: false })
+    const admin = await makeUser({ role: 'admin' })
+    const client = new TestClient()
+    await client.logIn(admin.username, admin.password)
+    const text = textOf(await (await client.get('/admin/organizations')).text())
+    expect(text).toContain('待审核的测试组织')
+    expect(text).toContain('待审核')
+    expect((await client.get('/admin/duplicates')).status).toBe(200)
+    const { client: member } = await orgClient()
+    expect((await member.get('/admin/organizations')).status).toBe(403)
+  })
+})
