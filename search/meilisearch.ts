@@ -99,14 +99,19 @@ export class MeilisearchEngine implements SearchEngine {
     anyOf('targetGroups', filters.targetGroup)
     anyOf('organizationKind', filters.organizationKind)
     if (filters.region) filter.push(`regionPrefixes = ${JSON.stringify(filters.region)}`)
-    const response = await index.search(words.join(' '), {
-      filter: filter.length ? filter.join(' AND ') : undefined,
-      sort: sort === 'newest' || !words.length ? ['publishedAtTs:desc'] : undefined,
-      facets: ['kind', 'categories', 'targetGroups', 'organizationKind', 'county'],
-      hitsPerPage: page.perPage,
-      page: page.page,
-      matchingStrategy: 'all',
-    })
+    const run = (matchingStrategy: 'all' | 'frequency') =>
+      index.search(words.join(' '), {
+        filter: filter.length ? filter.join(' AND ') : undefined,
+        sort: sort === 'newest' || !words.length ? ['publishedAtTs:desc'] : undefined,
+        facets: ['kind', 'categories', 'targetGroups', 'organizationKind', 'county'],
+        hitsPerPage: page.perPage,
+        page: page.page,
+        matchingStrategy,
+      })
+    let response = await run('all')
+    // Like the PostgreSQL engine: when no listing has every word, answer with the closest ones and say so.
+    const fuzzy = (response.totalHits ?? 0) === 0 && words.length > 1
+    if (fuzzy) response = await run('frequency')
     const dist = response.facetDistribution ?? {}
     const facets: Facets = emptyFacets()
     Object.assign(facets.kind, dist.kind ?? {})
@@ -129,8 +134,8 @@ export class MeilisearchEngine implements SearchEngine {
       })),
       total: response.totalHits ?? response.hits.length,
       facets,
-      // Meilisearch's typo tolerance is part of its normal matching; it never reports a separate fallback.
-      fuzzy: false,
+      // Single-word typos are handled by Meilisearch's own typo tolerance; only the word-dropping retry counts as fuzzy.
+      fuzzy,
     }
   }
 }

@@ -148,4 +148,18 @@ describe('listing lifecycle', () => {
     const resident = await makeUser({ role: 'resident' })
     await expect(createListing({ id: resident.id, role: 'resident', organizationId: null }, listingInput('job'))).rejects.toMatchObject({ reason: 'not_member' })
   })
+
+  it('closes a draft directly, and edits a paused listing without changing its status', async () => {
+    const actor = await member()
+    const draft = await createListing(actor, listingInput('donation'))
+    const paused = await createListing(actor, listingInput('project'), { publish: true })
+    if (!draft.ok || !paused.ok) throw new Error('create failed')
+    expect(await changeListingStatus(actor, draft.id, 'close')).toEqual({ version: 2, status: 'closed' })
+    await expect(changeListingStatus(actor, draft.id, 'close')).rejects.toMatchObject({ reason: 'closed' })
+    await changeListingStatus(actor, paused.id, 'pause')
+    await expect(changeListingStatus(actor, paused.id, 'pause')).rejects.toMatchObject({ reason: 'transition' })
+    const edited = await updateListing(actor, paused.id, listingInput('project', { budget: '150000' }))
+    expect(edited).toEqual({ ok: true, id: paused.id, version: 3 })
+    expect(await getOwnListing(actor, paused.id)).toMatchObject({ status: 'paused', details: { budget: '150000.00' } })
+  })
 })
