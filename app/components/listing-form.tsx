@@ -111,8 +111,7 @@ export function ListingForm({ kind, values, errors, regions, skills, mode, canPu
   const choices = (group: string, list: readonly string[]) => list.map((v) => ({ value: v, label: t(`listings:${group}.${v}`) }))
   const skillChoices = skills.map((s) => ({ value: s.code, label: i18n.language === 'en' ? s.nameEn : s.nameZh }))
   const skillRows = (name: 'skills' | 'prerequisiteSkills', label: string) => {
-    const existing = asList(read(values, name)).length || countRows(values, name)
-    const count = Math.max(existing + 2, 3)
+    const count = Math.max(countRows(values, name, ['code']) + 2, 3)
     return (
       <fieldset className="rows" key={name}>
         <legend>{label}</legend>
@@ -128,7 +127,7 @@ export function ListingForm({ kind, values, errors, regions, skills, mode, canPu
     )
   }
   const milestoneRows = () => {
-    const count = Math.max(countRows(values, 'milestones') + 2, 3)
+    const count = Math.max(countRows(values, 'milestones', ['title', 'dueOn', 'budgetSharePercent', 'evidenceRequired']) + 2, 3)
     return (
       <fieldset className="rows" key="milestones">
         <legend>{t('listings:fields.milestones')}</legend>
@@ -224,7 +223,7 @@ export function ListingForm({ kind, values, errors, regions, skills, mode, canPu
         </>
       ) : null}
       <fieldset className="eligibility">
-        <legend>{t('listings:fields.accommodations')}</legend>
+        <legend>{t('listings:fields.eligibility_rules')}</legend>
         <div className="row">
           {text('ageMin', t('listings:fields.age_min'), { type: 'number' })}
           {text('ageMax', t('listings:fields.age_max'), { type: 'number' })}
@@ -257,14 +256,22 @@ export function ListingForm({ kind, values, errors, regions, skills, mode, canPu
   )
 }
 
-function countRows(values: FormValues, name: string) {
+/** Rows that hold an entry (a key field filled in), from conform's nested values or flat edit values. */
+function countRows(values: FormValues, name: string, keyFields: string[]) {
+  const filled = (v: unknown) => v !== undefined && v !== null && String(v).trim() !== ''
   const nested = values[name]
-  if (Array.isArray(nested)) return nested.length
+  if (Array.isArray(nested)) {
+    let last = 0
+    nested.forEach((row, i) => {
+      if (row && typeof row === 'object' && keyFields.some((f) => filled((row as Record<string, unknown>)[f]))) last = i + 1
+    })
+    return last
+  }
   let max = 0
-  const pattern = new RegExp(`^${name}\\[(\\d+)\\]`)
-  for (const key of Object.keys(values)) {
+  const pattern = new RegExp(`^${name}\\[(\\d+)\\]\\.(\\w+)$`)
+  for (const [key, value] of Object.entries(values)) {
     const match = pattern.exec(key)
-    if (match) max = Math.max(max, Number(match[1]) + 1)
+    if (match && keyFields.includes(match[2]!) && filled(value)) max = Math.max(max, Number(match[1]) + 1)
   }
   return max
 }
