@@ -97,11 +97,24 @@ export async function detectDuplicates(listingId: string) {
     const verdict = isLikelyDuplicate(listing as ComparableListing, other as ComparableListing)
     if (!verdict.duplicate) continue
     const [low, high] = [listing.id, other.id].sort() as [string, string]
-    await db
-      .insert(listingDuplicateFlags)
-      .values({ listingId: low, otherListingId: high, similarity: verdict.similarity.toFixed(4) })
-      .onConflictDoNothing()
-    flagged.push({ otherId: other.id, similarity: verdict.similarity })
+    const created = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(listingDuplicateFlags)
+        .values({ listingId: low, otherListingId: high, similarity: verdict.similarity.toFixed(4) })
+        .onConflictDoNothing()
+        .returning({ id: listingDuplicateFlags.id })
+      if (row) {
+        await recordAudit(tx, {
+          actor: { system: 'worker:detect-duplicates' },
+          action: 'listing_duplicate.flag',
+          entityType: 'listing_duplicate_flag',
+          entityId: row.id,
+          after: { listingId: low, otherListingId: high, similarity: verdict.similarity.toFixed(4) },
+        })
+      }
+      return Boolean(row)
+    })
+    if (created) flagged.push({ otherId: other.id, similarity: verdict.similarity })
   }
   return flagged
 }

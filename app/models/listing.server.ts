@@ -313,7 +313,8 @@ export async function updateListing(actor: ListingActor, listingId: string, inpu
     const [row] = await db.select({ version: listings.version }).from(listings).where(eq(listings.id, listingId))
     return { ok: true, id: listingId, version: row!.version }
   }
-  await afterChange(listingId, outcome.version, outcome.status, false)
+  // An edit of a published listing may make it resemble another organization's: check again.
+  await afterChange(listingId, outcome.version, outcome.status, outcome.status === 'published')
   return { ok: true, id: listingId, version: outcome.version }
 }
 
