@@ -85,6 +85,16 @@ describe('organization listing pages', () => {
     expect(await db.select().from(listings).where(eq(listings.organizationId, org.id))).toHaveLength(0)
   })
 
+  it('reports an error on the row the person filled in, even after a blank row', async () => {
+    const { client } = await orgClient()
+    const response = await client.post('/org/listings/new?kind=job', jobForm({ 'skills[2].code': 'no_such_skill', 'skills[2].level': 'advanced' }))
+    expect(response.status).toBe(400)
+    const html = await response.text()
+    expect(textOf(html)).toContain('技能目录中没有这项技能')
+    // The unknown skill is now the second row, and the form shows it there with its error.
+    expect(html).toMatch(/name="skills\[1\]\.code"[^>]*aria-invalid="true"/)
+  })
+
   it('shows the errors in English for an English visitor', async () => {
     const { client } = await orgClient({ locale: 'en' })
     const response = await client.post('/org/listings/new?kind=job', jobForm({ wageMin: '6000', wageMax: '5000' }))

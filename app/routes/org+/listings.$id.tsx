@@ -2,7 +2,7 @@ import { parseWithZod } from '@conform-to/zod'
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { ListingSchema } from '@db/schema/listings/validation'
+import { compactRepeatableRows, ListingSchema } from '@db/schema/listings/validation'
 import { ListingForm } from '~/components/listing-form'
 import { allowedActions, canPublish, getOwnListing, ListingError, listListingRegions, listSkillChoices, snapshotToFormValues, updateListing } from '~/models/listing.server'
 import { requireRole } from '~/utils/auth.server'
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'org_member')
-  const formData = await request.formData()
+  const formData = compactRepeatableRows(await request.formData())
   const submission = parseWithZod(formData, { schema: ListingSchema })
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 })
   const expected = Number(formData.get('expectedVersion'))

@@ -3,7 +3,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { listingKinds, type ListingKind } from '@db/schema/listings/constants'
-import { ListingSchema } from '@db/schema/listings/validation'
+import { compactRepeatableRows, ListingSchema } from '@db/schema/listings/validation'
 import { ListingForm } from '~/components/listing-form'
 import { canPublish, createListing, ListingError, listListingRegions, listSkillChoices } from '~/models/listing.server'
 import { requireRole } from '~/utils/auth.server'
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, 'org_member')
-  const formData = await request.formData()
+  const formData = compactRepeatableRows(await request.formData())
   const submission = parseWithZod(formData, { schema: ListingSchema })
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 })
   try {

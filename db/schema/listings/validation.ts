@@ -224,3 +224,42 @@ export const ListingSchema = ListingFieldsSchema.superRefine((value, ctx) => {
 export type ListingInput = z.infer<typeof ListingSchema>
 export type ListingFormInput = z.input<typeof ListingFieldsSchema>
 export { listingKinds }
+
+const repeatable: Record<string, string[]> = {
+  skills: ['code'],
+  prerequisiteSkills: ['code'],
+  milestones: ['title', 'dueOn', 'budgetSharePercent', 'evidenceRequired'],
+}
+
+/**
+ * Renumbers the repeatable rows of a posted form so the filled ones come first (skills[0],
+ * skills[1] …) and blank rows disappear. Error paths and the re-displayed form then point at
+ * the same row the person filled in.
+ */
+export function compactRepeatableRows(formData: FormData): FormData {
+  const out = new FormData()
+  const rowsByName = new Map<string, Map<number, Array<[string, FormDataEntryValue]>>>()
+  for (const [key, value] of formData.entries()) {
+    const match = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(key)
+    if (!match || !(match[1]! in repeatable)) {
+      out.append(key, value)
+      continue
+    }
+    const byIndex = rowsByName.get(match[1]!) ?? new Map<number, Array<[string, FormDataEntryValue]>>()
+    rowsByName.set(match[1]!, byIndex)
+    const row = byIndex.get(Number(match[2])) ?? []
+    row.push([match[3]!, value])
+    byIndex.set(Number(match[2]), row)
+  }
+  for (const [name, byIndex] of rowsByName) {
+    let next = 0
+    for (const index of [...byIndex.keys()].sort((a, b) => a - b)) {
+      const row = byIndex.get(index)!
+      const filled = row.some(([field, value]) => repeatable[name]!.includes(field) && typeof value === 'string' && value.trim() !== '')
+      if (!filled) continue
+      for (const [field, value] of row) out.append(`${name}[${next}].${field}`, value)
+      next++
+    }
+  }
+  return out
+}
