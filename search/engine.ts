@@ -82,13 +82,3 @@ export interface SearchEngine {
 export function emptyFacets(): Facets {
   return { kind: {}, category: {}, region: {}, organizationKind: {}, targetGroup: {} }
 }
-
-/** Length of the shared administrative-code prefix at whole levels (2, 4, 6, 9, 12). */
-export function sharedRegionLevel(a: string, b: string): number {
-  let shared = 0
-  for (const n of [2, 4, 6, 9, 12]) {
-    if (a.length >= n && b.length >= n && a.slice(0, n) === b.slice(0, n)) shared = n
-    else break
-  }
-  return shared
-}
