@@ -13,5 +13,4 @@ describe('Chinese segmentation', () => {
   it('drops punctuation and function words from word sets', () => {
     expect([...wordSet('棉被和书包的捐赠。')].sort()).toEqual(['书包', '捐赠', '棉被'].sort())
   })
-
 })
