@@ -74,7 +74,7 @@ export default function OrganizationListings() {
             <tr>
               <th>{t('listings:fields.title')}</th>
               <th>{t('listings:fields.kind')}</th>
-              <th>{t('listings:statuses.published')}</th>
+              <th>{t('listings:fields.status')}</th>
               <th />
             </tr>
           </thead>
