@@ -4,10 +4,12 @@ import enAdmin from '../public/locales/en/admin.json'
 import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
 import enFeeds from '../public/locales/en/feeds.json'
+import enListings from '../public/locales/en/listings.json'
 import zhAdmin from '../public/locales/zh-CN/admin.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
+import zhListings from '../public/locales/zh-CN/listings.json'
 
 export const supportedLngs = ['zh-CN', 'en'] as const
 export type Locale = (typeof supportedLngs)[number]
@@ -15,8 +17,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings },
 } as const
 
 export const i18nConfig = {

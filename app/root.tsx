@@ -34,14 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 
 const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
-  resident: [{ to: '/me', key: 'nav.my_household' }],
-  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }],
-  org_member: [{ to: '/org', key: 'nav.my_organization' }],
-  donor: [{ to: '/donor', key: 'nav.my_donations' }],
-  admin: [
-    { to: '/admin', key: 'nav.admin' },
-    { to: '/admin/audit', key: 'nav.audit' },
-  ],
+  resident: [{ to: '/me', key: 'nav.my_household' }, { to: '/listings', key: 'listings:browse.title' }],
+  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/listings', key: 'listings:browse.title' }],
+  org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/listings', key: 'listings:org.title' }, { to: '/listings', key: 'listings:browse.title' }],
+  donor: [{ to: '/donor', key: 'nav.my_donations' }, { to: '/listings', key: 'listings:browse.title' }],
+  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/audit', key: 'nav.audit' }, { to: '/admin/organizations', key: 'listings:admin.organizations' }, { to: '/admin/duplicates', key: 'listings:duplicates.title' }, { to: '/listings', key: 'listings:browse.title' }],
 }
 
 function LocaleSwitch({ locale }: { locale: string }) {
@@ -74,6 +71,7 @@ function Header() {
           {t('nav.home')}
         </NavLink>
         {user ? navByRole[user.role].map((item) => <NavLink key={item.to} to={item.to}>{t(item.key)}</NavLink>) : null}
+        {!user ? <NavLink to="/listings">{t('listings:browse.title')}</NavLink> : null}
       </nav>
       <div className="header-actions">
         <LocaleSwitch locale={data?.locale ?? fallbackLng} />
@@ -107,8 +105,15 @@ function Header() {
 function usePageTitle() {
   const { t } = useTranslation()
   const matches = useMatches()
-  const key = [...matches].reverse().map((m) => (m.handle as { titleKey?: string } | undefined)?.titleKey).find(Boolean)
-  return key ? `${t(key)} · ${t('app.mark')}` : t('app.name')
+  type TitleHandle = { titleKey?: string; pageTitle?: (data: unknown) => string | undefined }
+  // A route may name its page from its data (a listing's title); otherwise from a catalog key.
+  for (const match of [...matches].reverse()) {
+    const handle = match.handle as TitleHandle | undefined
+    const fromData = handle?.pageTitle?.(match.data)
+    if (fromData) return `${fromData} · ${t('app.mark')}`
+    if (handle?.titleKey) return `${t(handle.titleKey)} · ${t('app.mark')}`
+  }
+  return t('app.name')
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

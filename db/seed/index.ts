@@ -10,6 +10,9 @@ import { connect, type Database } from '../client'
 import { organizations, regions, skills, users } from '../schema'
 import { createUser } from '../../app/models/user.server'
 import { DEMO_PASSWORD, demoOrganizations, demoUsers } from './demo'
+import { seedListings } from './listings'
+import { indexPublishedListings } from '../../app/models/listing.server'
+import { PostgresSearchEngine } from '../../search/postgres'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -95,6 +98,14 @@ export async function seed(db: Database, options: SeedOptions) {
   log(`organizations: ${orgIds.size}`)
   const created = await seedUsers(db, orgIds)
   log(`users: ${created} created, ${demoUsers.length - created} already present`)
+  const listingSeed = await seedListings(db, options.listings, log)
+  if (listingSeed.created > 0) {
+    // The PostgreSQL index lives in this database; another engine is filled by `npm run reindex`.
+    if ((process.env.SEARCH_ENGINE ?? 'postgres') === 'postgres') {
+      const indexed = await indexPublishedListings(db, new PostgresSearchEngine(db))
+      log(`search index: ${indexed} published listings indexed`)
+    } else log('search index: run `npm run reindex` to fill the configured engine')
+  }
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users)
   return { regions: regionCount, organizations: orgIds.size, usersCreated: created, users: count }
 }

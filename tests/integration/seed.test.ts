@@ -47,3 +47,20 @@ describe('seed', () => {
     expect(() => parseSeedArgs(['--households', 'lots'])).toThrow(/whole number/)
   })
 })
+
+describe('seeded listings', () => {
+  it('creates every kind, repeatably, and indexes the published ones', async () => {
+    const { listings, listingSearchDocuments } = await import('@db/schema')
+    await seed(db, { households: 0, listings: 120, quiet: true })
+    const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(listings))[0]!.n
+    expect(await count()).toBe(120)
+    await seed(db, { households: 0, listings: 120, quiet: true })
+    expect(await count()).toBe(120)
+    const kinds = await db.select({ kind: listings.kind, n: sql<number>`count(*)::int` }).from(listings).groupBy(listings.kind)
+    expect(kinds.map((k) => k.kind).sort()).toEqual(['donation', 'job', 'project', 'training'])
+    const published = (await db.select({ n: sql<number>`count(*)::int` }).from(listings).where(sql`${listings.status} = 'published'`))[0]!.n
+    const indexed = (await db.select({ n: sql<number>`count(*)::int` }).from(listingSearchDocuments))[0]!.n
+    expect(published).toBeGreaterThan(60)
+    expect(indexed).toBe(published)
+  })
+})

@@ -21,3 +21,7 @@ export type ItemCondition = (typeof itemConditions)[number]
 /** How a listing relates to a skill: a job requires it, a training teaches it or expects it beforehand. */
 export const listingSkillRoles = ['required', 'taught', 'prerequisite'] as const
 export type ListingSkillRole = (typeof listingSkillRoles)[number]
+
+/** A flagged near-duplicate pair: open until the posting organization or an admin decides. */
+export const duplicateFlagStatuses = ['open', 'distinct', 'coordinate'] as const
+export type DuplicateFlagStatus = (typeof duplicateFlagStatuses)[number]

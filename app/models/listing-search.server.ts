@@ -1,0 +1,60 @@
+// The public browse page's model: parses the query string, asks the search engine, and adds
+// region names for hits and the region facet.
+import { z } from 'zod'
+import { listingKinds } from '@db/schema/listings/constants'
+import { organizationKinds } from '@db/schema/organizations/constants'
+import { needCategories, targetGroups } from '@db/schema/taxonomy/constants'
+import { searchSorts, type SearchFilters } from '@search/engine'
+import { getSearchEngine } from '@search/index'
+import { regionPathNames } from './region.server'
+
+export const PER_PAGE = 20
+
+const many = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]), z.array(z.string())).transform((list) => list.filter((x): x is T[number] => (values as readonly string[]).includes(x)))
+
+export const BrowseQuery = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  kind: many(listingKinds),
+  category: many(needCategories),
+  group: many(targetGroups),
+  orgKind: many(organizationKinds),
+  region: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/).optional().catch(undefined),
+  sort: z.enum(searchSorts).catch('relevance'),
+  page: z.coerce.number().int().min(1).max(500).catch(1),
+})
+export type BrowseQuery = z.infer<typeof BrowseQuery>
+
+export function parseBrowseQuery(url: URL): BrowseQuery {
+  const raw: Record<string, unknown> = {}
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key)
+    raw[key] = all.length > 1 ? all : all[0]
+  }
+  return BrowseQuery.parse(raw)
+}
+
+export async function browseListings(query: BrowseQuery, viewerRegion?: string) {
+  const filters: SearchFilters = {
+    kind: query.kind,
+    category: query.category,
+    targetGroup: query.group,
+    organizationKind: query.orgKind,
+    region: query.region,
+  }
+  const result = await getSearchEngine().search({ text: query.q, viewerRegion }, filters, query.q ? query.sort : 'newest', { page: query.page, perPage: PER_PAGE })
+  const codes = [...result.hits.map((h) => h.regionCode), ...Object.keys(result.facets.region), ...(query.region ? [query.region] : [])]
+  const names = await regionPathNames(codes)
+  // Broadening a region filter means going one level up (village → township → county → city → province).
+  const parent = query.region ? [2, 4, 6, 9].filter((n) => n < query.region!.length).pop() : undefined
+  const broader = query.region && parent ? query.region.slice(0, parent) : undefined
+  const broaderNames = broader ? await regionPathNames([broader]) : new Map<string, string>()
+  return {
+    ...result,
+    pages: Math.max(1, Math.ceil(result.total / PER_PAGE)),
+    hits: result.hits.map((h) => ({ ...h, regionName: names.get(h.regionCode) ?? h.regionCode })),
+    regionNames: Object.fromEntries(Object.keys(result.facets.region).map((c) => [c, names.get(c) ?? c])),
+    regionName: query.region ? (names.get(query.region) ?? query.region) : null,
+    broaderRegion: broader ? { code: broader, name: broaderNames.get(broader) ?? broader } : null,
+  }
+}

@@ -1,0 +1,533 @@
+// Listings (帮扶资源): create/edit with kind-specific details in one transaction, the status
+// machine draft → published ⇄ paused → closed, versions, audit, and what the search index sees.
+// Every function that changes a listing is scoped to the caller's organization.
+import Decimal from 'decimal.js'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Executor, Transaction } from '@db/client'
+import {
+  donationDetails,
+  jobDetails,
+  listings,
+  listingSkills,
+  listingVersions,
+  organizations,
+  projectDetails,
+  projectMilestones,
+  regions,
+  skills,
+  trainingDetails,
+  type ListingStatus,
+} from '@db/schema'
+import type { ListingInput } from '@db/schema/listings/validation'
+import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
+import type { SearchDocument, SearchEngine } from '@search/engine'
+import { getSearchEngine } from '@search/index'
+import { db } from '~/utils/db.server'
+import { logger } from '~/utils/logger.server'
+import { recordAudit } from './audit.server'
+import type { SessionUser } from './user.server'
+
+export type ListingActor = Pick<SessionUser, 'id' | 'role' | 'organizationId'>
+
+export type ListingResult = { ok: true; id: string; version: number } | { ok: false; fieldErrors: Record<string, string[]> }
+
+export class ListingError extends Error {
+  constructor(
+    /** Catalog key under listings:errors.* explaining why. */
+    public readonly reason: 'not_found' | 'not_member' | 'organization_unverified' | 'transition' | 'closed' | 'stale',
+    message?: string,
+  ) {
+    super(message ?? reason)
+  }
+}
+
+export const listingActions = ['publish', 'pause', 'resume', 'close'] as const
+export type ListingAction = (typeof listingActions)[number]
+
+/** The status machine: which action moves which status where. Closed is final. */
+const transitions: Record<ListingAction, { from: ListingStatus[]; to: ListingStatus }> = {
+  publish: { from: ['draft'], to: 'published' },
+  pause: { from: ['published'], to: 'paused' },
+  resume: { from: ['paused'], to: 'published' },
+  close: { from: ['draft', 'published', 'paused'], to: 'closed' },
+}
+
+export function allowedActions(status: ListingStatus): ListingAction[] {
+  return listingActions.filter((a) => transitions[a].from.includes(status))
+}
+
+function requireMember(actor: ListingActor): string {
+  if (actor.role !== 'org_member' || !actor.organizationId) throw new ListingError('not_member')
+  return actor.organizationId
+}
+
+async function organizationVerified(executor: Executor, organizationId: string) {
+  const [org] = await executor.select({ verifiedAt: organizations.verifiedAt }).from(organizations).where(eq(organizations.id, organizationId))
+  return Boolean(org?.verifiedAt)
+}
+
+/** Publishing needs a verified organization; drafting does not. */
+export async function canPublish(actor: ListingActor) {
+  if (actor.role !== 'org_member' || !actor.organizationId) return false
+  return organizationVerified(db, actor.organizationId)
+}
+
+/** Checks zod cannot make: region and skill codes exist. */
+async function referenceErrors(input: ListingInput) {
+  const fieldErrors: Record<string, string[]> = {}
+  const regionFields: Array<[string, string]> = [['regionCode', input.regionCode]]
+  if (input.kind === 'job') regionFields.push(['workplaceRegionCode', input.workplaceRegionCode])
+  if (input.kind === 'donation') regionFields.push(['deliveryRegionCode', input.deliveryRegionCode])
+  const codes = [...new Set(regionFields.map(([, c]) => c))]
+  const found = new Set((await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code))
+  for (const [field, code] of regionFields) if (!found.has(code)) fieldErrors[field] = ['validation.region_unknown']
+  const skillRows = skillRowsOf(input)
+  if (skillRows.length) {
+    const known = new Set(
+      (await db.select({ code: skills.code }).from(skills).where(inArray(skills.code, [...new Set(skillRows.map((s) => s.code))]))).map((s) => s.code),
+    )
+    const field = (role: string) => (role === 'prerequisite' ? 'prerequisiteSkills' : 'skills')
+    skillRows.forEach((s) => {
+      if (!known.has(s.code)) fieldErrors[`${field(s.role)}[${s.index}].code`] = ['listings:validation.skill_unknown']
+    })
+  }
+  return fieldErrors
+}
+
+function skillRowsOf(input: ListingInput) {
+  const rows: Array<{ code: string; level: 'beginner' | 'intermediate' | 'advanced'; role: 'required' | 'taught' | 'prerequisite'; index: number }> = []
+  if (input.kind === 'job' || input.kind === 'project') input.skills.forEach((s, index) => rows.push({ ...s, role: 'required', index }))
+  if (input.kind === 'training') {
+    input.skills.forEach((s, index) => rows.push({ ...s, role: 'taught', index }))
+    input.prerequisiteSkills.forEach((s, index) => rows.push({ ...s, role: 'prerequisite', index }))
+  }
+  return rows
+}
+
+const money = (d: Decimal | undefined) => (d === undefined ? null : d.toFixed(2))
+
+function commonValues(input: ListingInput) {
+  return {
+    title: input.title,
+    description: input.description,
+    regionCode: input.regionCode,
+    categories: input.categories,
+    targetGroups: input.targetGroups,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn ?? null,
+    capacity: input.capacity ?? null,
+    contactMethod: input.contactMethod,
+    ageMin: input.ageMin ?? null,
+    ageMax: input.ageMax ?? null,
+    minEducation: input.minEducation ?? null,
+    eligibleGender: input.eligibleGender ?? null,
+    accommodations: input.accommodations,
+  }
+}
+
+/** Replaces the kind-specific rows of a listing (details, skills, milestones). */
+async function writeDetails(tx: Transaction, listingId: string, input: ListingInput) {
+  await tx.delete(listingSkills).where(eq(listingSkills.listingId, listingId))
+  const skillRows = skillRowsOf(input)
+  if (skillRows.length) await tx.insert(listingSkills).values(skillRows.map((s) => ({ listingId, skillCode: s.code, role: s.role, level: s.level })))
+  switch (input.kind) {
+    case 'job': {
+      const values = {
+        position: input.position,
+        wageMin: money(input.wageMin)!,
+        wageMax: money(input.wageMax)!,
+        wagePeriod: input.wagePeriod,
+        hoursPerWeek: input.hoursPerWeek ?? null,
+        hoursDescription: input.hoursDescription ?? '',
+        workplaceRegionCode: input.workplaceRegionCode,
+      }
+      await tx.insert(jobDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: jobDetails.listingId, set: values })
+      break
+    }
+    case 'training': {
+      const values = {
+        schedule: input.schedule,
+        costYuan: money(input.costYuan)!,
+        certificate: input.certificate || null,
+        delivery: input.delivery,
+        prerequisites: input.prerequisites ?? '',
+        placementPartner: input.placementPartner || null,
+      }
+      await tx.insert(trainingDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: trainingDetails.listingId, set: values })
+      break
+    }
+    case 'donation': {
+      const inKind = input.donationType === 'in_kind'
+      const values = {
+        donationType: input.donationType,
+        targetAmount: inKind ? null : money(input.targetAmount),
+        itemKind: inKind ? input.itemKind! : null,
+        itemUnit: inKind ? input.itemUnit! : null,
+        quantity: inKind ? input.quantity!.toFixed(3) : null,
+        condition: inKind ? (input.condition ?? null) : null,
+        expiresOn: inKind ? (input.expiresOn ?? null) : null,
+        eligibility: input.eligibility ?? '',
+        deliveryRegionCode: input.deliveryRegionCode,
+      }
+      await tx.insert(donationDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: donationDetails.listingId, set: values })
+      break
+    }
+    case 'project': {
+      const values = { durationMonths: input.durationMonths, budget: money(input.budget)!, claimOpen: input.claimOpen }
+      await tx.insert(projectDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: projectDetails.listingId, set: values })
+      await tx.delete(projectMilestones).where(eq(projectMilestones.listingId, listingId))
+      await tx.insert(projectMilestones).values(
+        input.milestones.map((ms, i) => ({
+          listingId,
+          seq: i + 1,
+          title: ms.title,
+          dueOn: ms.dueOn,
+          budgetSharePercent: ms.budgetSharePercent.toFixed(2),
+          evidenceRequired: ms.evidenceRequired,
+        })),
+      )
+      break
+    }
+  }
+}
+
+/** The full listing as one plain object: the version snapshot, the edit form's defaults, the detail page. */
+export async function loadListingSnapshot(executor: Executor, listingId: string) {
+  const [listing] = await executor.select().from(listings).where(eq(listings.id, listingId))
+  if (!listing) return null
+  const [skillRows, job, training, donation, project, milestones] = await Promise.all([
+    executor.select().from(listingSkills).where(eq(listingSkills.listingId, listingId)).orderBy(asc(listingSkills.role), asc(listingSkills.skillCode)),
+    executor.select().from(jobDetails).where(eq(jobDetails.listingId, listingId)),
+    executor.select().from(trainingDetails).where(eq(trainingDetails.listingId, listingId)),
+    executor.select().from(donationDetails).where(eq(donationDetails.listingId, listingId)),
+    executor.select().from(projectDetails).where(eq(projectDetails.listingId, listingId)),
+    executor.select().from(projectMilestones).where(eq(projectMilestones.listingId, listingId)).orderBy(asc(projectMilestones.seq)),
+  ])
+  const details = job[0] ?? training[0] ?? donation[0] ?? project[0] ?? null
+  const { listingId: _ignored, ...detailFields } = (details ?? { listingId: '' }) as Record<string, unknown> & { listingId: string }
+  return {
+    ...listing,
+    details: detailFields,
+    skills: skillRows.map((s) => ({ code: s.skillCode, role: s.role, level: s.level })),
+    milestones: milestones.map((ms) => ({ seq: ms.seq, title: ms.title, dueOn: ms.dueOn, budgetSharePercent: ms.budgetSharePercent, evidenceRequired: ms.evidenceRequired })),
+  }
+}
+export type ListingSnapshot = NonNullable<Awaited<ReturnType<typeof loadListingSnapshot>>>
+
+/** Fields whose value differs between two snapshots (details flattened as details.x). */
+function changedFields(before: ListingSnapshot, after: ListingSnapshot) {
+  const ignore = new Set(['version', 'updatedAt', 'createdAt', 'publishedAt', 'closedAt'])
+  const changed: string[] = []
+  const flat = (s: ListingSnapshot) => {
+    const out: Record<string, string> = {}
+    for (const [k, v] of Object.entries(s)) if (k !== 'details' && !ignore.has(k)) out[k] = JSON.stringify(v)
+    for (const [k, v] of Object.entries(s.details)) out[`details.${k}`] = JSON.stringify(v)
+    return out
+  }
+  const a = flat(before)
+  const b = flat(after)
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) if (a[key] !== b[key]) changed.push(key)
+  return changed.sort()
+}
+
+async function writeVersion(tx: Transaction, snapshot: ListingSnapshot, changed: string[], actorId: string) {
+  await tx.insert(listingVersions).values({
+    listingId: snapshot.id,
+    version: snapshot.version,
+    status: snapshot.status,
+    snapshot: JSON.parse(JSON.stringify(snapshot)),
+    changedFields: changed,
+    changedById: actorId,
+  })
+}
+
+/** After commit: tell the index (and on publish, the duplicate check). A Redis outage must not undo a saved change. */
+async function afterChange(listingId: string, version: number, status: ListingStatus, published: boolean) {
+  try {
+    await enqueueSyncListing(listingId, version)
+    if (published && status === 'published') await enqueueDetectDuplicates(listingId, version)
+  } catch (error) {
+    logger.error({ listingId, version, err: (error as Error).message }, 'could not enqueue search sync; run npm run reindex')
+  }
+}
+
+/**
+ * Creates a listing as a draft, or publishes it right away (`publish: true`, verified
+ * organizations only). Nothing is written unless every part is valid.
+ */
+export async function createListing(actor: ListingActor, input: ListingInput, options: { publish?: boolean } = {}): Promise<ListingResult> {
+  const organizationId = requireMember(actor)
+  const fieldErrors = await referenceErrors(input)
+  if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors }
+  const result = await db.transaction(async (tx) => {
+    if (options.publish && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
+    const [row] = await tx
+      .insert(listings)
+      .values({
+        organizationId,
+        kind: input.kind,
+        status: options.publish ? 'published' : 'draft',
+        publishedAt: options.publish ? new Date() : null,
+        createdById: actor.id,
+        ...commonValues(input),
+      })
+      .returning({ id: listings.id })
+    await writeDetails(tx, row!.id, input)
+    const snapshot = (await loadListingSnapshot(tx, row!.id))!
+    await writeVersion(tx, snapshot, [], actor.id)
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'listing.create', entityType: 'listing', entityId: row!.id, after: { kind: input.kind, status: snapshot.status, version: 1, title: input.title } })
+    return { id: row!.id, status: snapshot.status }
+  })
+  await afterChange(result.id, 1, result.status, result.status === 'published')
+  return { ok: true, id: result.id, version: 1 }
+}
+
+/** Saves an edit (any status but closed): bumps the version and records what changed. */
+export async function updateListing(actor: ListingActor, listingId: string, input: ListingInput, options: { expectedVersion?: number } = {}): Promise<ListingResult> {
+  const organizationId = requireMember(actor)
+  const fieldErrors = await referenceErrors(input)
+  if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors }
+  const outcome = await db.transaction(async (tx) => {
+    const [current] = await tx.select().from(listings).where(and(eq(listings.id, listingId), eq(listings.organizationId, organizationId))).for('update')
+    if (!current) throw new ListingError('not_found')
+    if (current.status === 'closed') throw new ListingError('closed')
+    if (current.kind !== input.kind) throw new ListingError('transition', 'the kind of a listing cannot change')
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw new ListingError('stale')
+    const before = (await loadListingSnapshot(tx, listingId))!
+    await tx
+      .update(listings)
+      .set({ ...commonValues(input), version: current.version + 1 })
+      .where(eq(listings.id, listingId))
+    await writeDetails(tx, listingId, input)
+    const after = (await loadListingSnapshot(tx, listingId))!
+    const changed = changedFields(before, after)
+    if (changed.length === 0) throw new NoChange()
+    await writeVersion(tx, after, changed, actor.id)
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'listing.update', entityType: 'listing', entityId: listingId, before: { version: current.version }, after: { version: after.version, changedFields: changed } })
+    return { version: after.version, status: after.status }
+  }).catch((error) => {
+    if (error instanceof NoChange) return null
+    throw error
+  })
+  if (!outcome) {
+    const [row] = await db.select({ version: listings.version }).from(listings).where(eq(listings.id, listingId))
+    return { ok: true, id: listingId, version: row!.version }
+  }
+  // An edit of a published listing may make it resemble another organization's: check again.
+  await afterChange(listingId, outcome.version, outcome.status, outcome.status === 'published')
+  return { ok: true, id: listingId, version: outcome.version }
+}
+
+/** Rolls back an edit that changed nothing, so no empty version is recorded. */
+class NoChange extends Error {}
+
+/**
+ * publish / pause / resume / close. Status changes are versioned too (changedFields
+ * ['status']), so a match or claim can tell which state it saw.
+ */
+export async function changeListingStatus(actor: ListingActor, listingId: string, action: ListingAction) {
+  const organizationId = requireMember(actor)
+  const transition = transitions[action]
+  const outcome = await db.transaction(async (tx) => {
+    const [current] = await tx.select().from(listings).where(and(eq(listings.id, listingId), eq(listings.organizationId, organizationId))).for('update')
+    if (!current) throw new ListingError('not_found')
+    if (current.status === 'closed') throw new ListingError('closed')
+    if (!transition.from.includes(current.status)) throw new ListingError('transition')
+    if (transition.to === 'published' && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
+    const firstPublish = action === 'publish'
+    await tx
+      .update(listings)
+      .set({
+        status: transition.to,
+        version: current.version + 1,
+        ...(firstPublish ? { publishedAt: new Date() } : {}),
+        ...(transition.to === 'closed' ? { closedAt: new Date() } : {}),
+      })
+      .where(eq(listings.id, listingId))
+    const snapshot = (await loadListingSnapshot(tx, listingId))!
+    await writeVersion(tx, snapshot, ['status'], actor.id)
+    await recordAudit(tx, {
+      actor: { id: actor.id },
+      action: `listing.${action}`,
+      entityType: 'listing',
+      entityId: listingId,
+      before: { status: current.status, version: current.version },
+      after: { status: transition.to, version: snapshot.version },
+    })
+    return { version: snapshot.version, status: transition.to }
+  })
+  await afterChange(listingId, outcome.version, outcome.status, action === 'publish' || action === 'resume')
+  return outcome
+}
+
+/** The organization's own listings, newest first. */
+export async function listOrganizationListings(actor: ListingActor) {
+  const organizationId = requireMember(actor)
+  return db
+    .select({ id: listings.id, kind: listings.kind, status: listings.status, title: listings.title, version: listings.version, regionCode: listings.regionCode, updatedAt: listings.updatedAt })
+    .from(listings)
+    .where(eq(listings.organizationId, organizationId))
+    .orderBy(desc(listings.updatedAt))
+}
+
+/** One of the organization's own listings (any status). */
+export async function getOwnListing(actor: ListingActor, listingId: string) {
+  const organizationId = requireMember(actor)
+  const snapshot = await loadListingSnapshot(db, listingId)
+  if (!snapshot || snapshot.organizationId !== organizationId) return null
+  return snapshot
+}
+
+/** What a visitor may see: published or paused listings (paused ones say so); drafts and closed are hidden. */
+export async function getPublicListing(listingId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(listingId)) return null
+  const snapshot = await loadListingSnapshot(db, listingId)
+  if (!snapshot || (snapshot.status !== 'published' && snapshot.status !== 'paused')) return null
+  const [org] = await db
+    .select({ id: organizations.id, name: organizations.name, kind: organizations.kind, massOrgSubtype: organizations.massOrgSubtype, verifiedAt: organizations.verifiedAt })
+    .from(organizations)
+    .where(eq(organizations.id, snapshot.organizationId))
+  return { ...snapshot, organization: org! }
+}
+
+/** Public listings of one organization (its profile page). */
+export async function listActiveListingsOfOrganization(organizationId: string) {
+  return db
+    .select({ id: listings.id, kind: listings.kind, title: listings.title, regionCode: listings.regionCode, publishedAt: listings.publishedAt })
+    .from(listings)
+    .where(and(eq(listings.organizationId, organizationId), eq(listings.status, 'published')))
+    .orderBy(desc(listings.publishedAt))
+}
+
+/** The index document of a published listing; null when the listing must not be searchable. */
+export async function loadSearchDocument(executor: Executor, listingId: string): Promise<SearchDocument | null> {
+  const snapshot = await loadListingSnapshot(executor, listingId)
+  if (!snapshot || snapshot.status !== 'published') return null
+  const [org] = await executor.select({ name: organizations.name, kind: organizations.kind }).from(organizations).where(eq(organizations.id, snapshot.organizationId))
+  const skillNames = snapshot.skills.length
+    ? await executor
+        .select({ nameZh: skills.nameZh, synonyms: skills.synonyms })
+        .from(skills)
+        .where(inArray(skills.code, snapshot.skills.map((s) => s.code)))
+    : []
+  const pathCodes = [2, 4, 6, 9, 12].filter((n) => n <= snapshot.regionCode.length).map((n) => snapshot.regionCode.slice(0, n))
+  const pathNames = await executor.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, pathCodes)).orderBy(asc(regions.code))
+  const d = snapshot.details as Record<string, unknown>
+  const extra = [d.position, d.itemKind, d.certificate, d.schedule, ...skillNames.flatMap((s) => [s.nameZh, ...s.synonyms]), ...snapshot.milestones.map((ms) => ms.title)]
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+    .join(' ')
+  return {
+    id: snapshot.id,
+    version: snapshot.version,
+    kind: snapshot.kind,
+    organizationId: snapshot.organizationId,
+    organizationName: org!.name,
+    organizationKind: org!.kind,
+    regionCode: snapshot.regionCode,
+    regionNames: pathNames.map((r) => r.name).join(' '),
+    categories: snapshot.categories,
+    targetGroups: snapshot.targetGroups,
+    title: snapshot.title,
+    description: snapshot.description,
+    extra,
+    publishedAt: snapshot.publishedAt ?? snapshot.createdAt,
+  }
+}
+
+/** Makes the index agree with the listing's current state (the search queue's job). */
+export async function syncListingIndex(listingId: string) {
+  const engine = getSearchEngine()
+  const doc = await loadSearchDocument(db, listingId)
+  if (doc) {
+    await engine.index([doc])
+    return { indexed: true, version: doc.version }
+  }
+  await engine.remove([listingId])
+  return { indexed: false }
+}
+
+/** Every published listing id, in batches (npm run reindex, seed). */
+export async function* publishedListingIds(executor: Executor = db, batchSize = 500) {
+  let after = '00000000-0000-0000-0000-000000000000'
+  for (;;) {
+    const rows = await executor
+      .select({ id: listings.id })
+      .from(listings)
+      .where(and(eq(listings.status, 'published'), sql`${listings.id} > ${after}`))
+      .orderBy(asc(listings.id))
+      .limit(batchSize)
+    if (!rows.length) return
+    yield rows.map((r) => r.id)
+    after = rows[rows.length - 1]!.id
+  }
+}
+
+/** (Re)indexes every published listing into an engine; calls back after each batch. */
+export async function indexPublishedListings(executor: Executor, engine: SearchEngine, onBatch: (done: number) => void = () => {}) {
+  let done = 0
+  for await (const ids of publishedListingIds(executor, 500)) {
+    const docs: SearchDocument[] = []
+    for (const id of ids) {
+      const doc = await loadSearchDocument(executor, id)
+      if (doc) docs.push(doc)
+    }
+    await engine.index(docs)
+    done += ids.length
+    onBatch(done)
+  }
+  return done
+}
+
+export async function countPublishedListings(executor: Executor = db) {
+  const [row] = await executor.select({ n: sql<number>`count(*)::int` }).from(listings).where(eq(listings.status, 'published'))
+  return row?.n ?? 0
+}
+
+/** Regions a listing can name (province … township), labelled with their full path. */
+export async function listListingRegions() {
+  const rows = await db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(inArray(regions.level, ['province', 'city', 'county', 'township']))
+    .orderBy(asc(regions.code))
+  const names = new Map(rows.map((r) => [r.code, r.name]))
+  return rows.map((r) => ({
+    value: r.code,
+    label: [2, 4, 6, 9].filter((n) => n <= r.code.length).map((n) => names.get(r.code.slice(0, n)) ?? '').filter(Boolean).join(' / '),
+  }))
+}
+
+/** The skills taxonomy as form choices. */
+export async function listSkillChoices() {
+  return db.select({ code: skills.code, nameZh: skills.nameZh, nameEn: skills.nameEn }).from(skills).orderBy(asc(skills.domain), asc(skills.code))
+}
+
+/** A snapshot as the flat form values the edit form starts from (skills[0].code …). */
+export function snapshotToFormValues(s: ListingSnapshot): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  const put = (key: string, value: unknown) => {
+    if (value === null || value === undefined) return
+    out[key] = Array.isArray(value) ? value.map(String) : typeof value === 'boolean' ? (value ? 'on' : '') : String(value)
+  }
+  for (const key of ['kind', 'title', 'description', 'regionCode', 'categories', 'targetGroups', 'startsOn', 'endsOn', 'capacity', 'contactMethod', 'ageMin', 'ageMax', 'minEducation', 'eligibleGender', 'accommodations'] as const)
+    put(key, s[key])
+  for (const [key, value] of Object.entries(s.details)) put(key, key === 'quantity' && typeof value === 'string' ? new Decimal(value).toString() : value)
+  const taught = s.skills.filter((k) => k.role !== 'prerequisite')
+  taught.forEach((k, i) => {
+    put(`skills[${i}].code`, k.code)
+    put(`skills[${i}].level`, k.level)
+  })
+  s.skills
+    .filter((k) => k.role === 'prerequisite')
+    .forEach((k, i) => {
+      put(`prerequisiteSkills[${i}].code`, k.code)
+      put(`prerequisiteSkills[${i}].level`, k.level)
+    })
+  s.milestones.forEach((ms, i) => {
+    put(`milestones[${i}].title`, ms.title)
+    put(`milestones[${i}].dueOn`, ms.dueOn)
+    put(`milestones[${i}].budgetSharePercent`, new Decimal(ms.budgetSharePercent).toString())
+    put(`milestones[${i}].evidenceRequired`, ms.evidenceRequired)
+  })
+  return out
+}

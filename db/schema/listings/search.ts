@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm'
+import { check, customType, index, integer, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core'
+import { users } from '../identity/tables'
+import { organizationKind } from '../organizations/tables'
+import { duplicateFlagStatuses } from './constants'
+import { listingKind, listings } from './tables'
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+
+/**
+ * The PostgreSQL search engine's index: one row per listing that is visible to the public
+ * (published). `words` is the jieba-segmented text (space-separated), turned into `document`
+ * with the 'simple' configuration, so Chinese words are tokens. `trigramText` keeps the raw
+ * title + position/skills for the pg_trgm typo / partial-word fallback (GIN index in a custom migration).
+ */
+export const listingSearchDocuments = pgTable(
+  'listing_search_documents',
+  {
+    listingId: uuid()
+      .primaryKey()
+      .references(() => listings.id, { onDelete: 'cascade' }),
+    /** The listing version indexed; an older job never overwrites a newer document. */
+    version: integer().notNull(),
+    kind: listingKind().notNull(),
+    organizationId: uuid().notNull(),
+    organizationKind: organizationKind().notNull(),
+    regionCode: varchar({ length: 12 }).notNull(),
+    categories: text().array().notNull(),
+    targetGroups: text().array().notNull(),
+    title: varchar({ length: 120 }).notNull(),
+    words: text().notNull(),
+    document: tsvector().notNull(),
+    trigramText: text().notNull(),
+    publishedAt: timestamp({ withTimezone: true }).notNull(),
+    indexedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('listing_search_documents_document_gin').using('gin', t.document),
+    index('listing_search_documents_categories_gin').using('gin', t.categories),
+    index('listing_search_documents_target_groups_gin').using('gin', t.targetGroups),
+    index().on(t.kind),
+    index().on(t.regionCode),
+    index().on(t.organizationId),
+  ],
+)
+
+export const duplicateFlagStatus = pgEnum('duplicate_flag_status', duplicateFlagStatuses)
+
+/**
+ * A likely near-duplicate: `listingId` (the one just published) resembles `otherListingId`
+ * (another organization's active listing). One row per unordered pair (low id first).
+ */
+export const listingDuplicateFlags = pgTable(
+  'listing_duplicate_flags',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    listingId: uuid()
+      .notNull()
+      .references(() => listings.id, { onDelete: 'cascade' }),
+    otherListingId: uuid()
+      .notNull()
+      .references(() => listings.id, { onDelete: 'cascade' }),
+    similarity: numeric({ precision: 5, scale: 4 }).notNull(),
+    status: duplicateFlagStatus().notNull().default('open'),
+    decidedById: uuid().references(() => users.id),
+    decidedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex().on(t.listingId, t.otherListingId),
+    index().on(t.otherListingId),
+    index().on(t.status),
+    index().on(t.decidedById),
+    check('duplicate_flag_pair_ordered', sql`${t.listingId} < ${t.otherListingId}`),
+  ],
+)

@@ -1,0 +1,127 @@
+// One suite, every engine: PostgreSQL always; Meilisearch only when MEILI_URL is set.
+import { describe, expect, it } from 'vitest'
+import { MeilisearchEngine } from '@search/meilisearch'
+import { PostgresSearchEngine } from '@search/postgres'
+import type { SearchDocument, SearchEngine } from '@search/engine'
+import { db } from '~/utils/db.server'
+import { makeOrganization } from '../factories/users'
+import { randomUUID } from 'node:crypto'
+
+type Fixture = Omit<SearchDocument, 'id' | 'organizationId' | 'organizationName' | 'organizationKind' | 'version' | 'regionNames' | 'extra'> & { key: string; extra?: string }
+
+const fixtures: Fixture[] = [
+  { key: 'welder', kind: 'job', regionCode: '522634', categories: ['employment'], targetGroups: ['rural_low_income'], title: '雷山县电子厂招聘焊工', description: '招聘熟练焊工，提供宿舍。', extra: '焊工 电焊 电焊工', publishedAt: new Date('2026-10-01') },
+  { key: 'welder-far', kind: 'job', regionCode: '621102', categories: ['employment'], targetGroups: [], title: '定西市安定区招聘焊工', description: '机械厂焊工岗位，月薪面议。', extra: '焊工', publishedAt: new Date('2026-11-01') },
+  { key: 'ecommerce', kind: 'training', regionCode: '522634', categories: ['skills_training'], targetGroups: ['single_mothers'], title: '苗绣电商培训班', description: '面向妇女的电商直播培训，免费参加。', publishedAt: new Date('2026-09-01') },
+  { key: 'blankets', kind: 'donation', regionCode: '522630', categories: ['material_aid'], targetGroups: ['left_behind_elderly'], title: '冬季棉被捐赠', description: '为留守老人捐赠全新棉被。', publishedAt: new Date('2026-08-01') },
+  { key: 'childcare', kind: 'project', regionCode: '410225', categories: ['childcare', 'education'], targetGroups: ['left_behind_children'], title: '留守儿童课后托管项目', description: '课后托管与作业辅导，为期一年。', publishedAt: new Date('2026-07-01') },
+]
+
+const engines: Array<{ name: string; make: () => SearchEngine; skip: boolean }> = [
+  { name: 'postgres', make: () => new PostgresSearchEngine(db), skip: false },
+  {
+    name: 'meilisearch',
+    make: () => new MeilisearchEngine({ url: process.env.MEILI_URL!, apiKey: process.env.MEILI_MASTER_KEY, indexName: `listings_test_${process.pid}` }),
+    skip: !process.env.MEILI_URL,
+  },
+]
+
+for (const engine of engines) {
+  if (engine.skip) {
+    console.log(`search-engine contract: SKIPPED the ${engine.name} engine — MEILI_URL is not set (no Meilisearch server).`)
+  }
+  describe.skipIf(engine.skip)(`search engine contract: ${engine.name}`, () => {
+    const ids = new Map<string, string>()
+    async function setup() {
+      const search = engine.make()
+      await search.clear()
+      const enterprise = await makeOrganization({ kind: 'enterprise' })
+      const union = await makeOrganization({ kind: 'mass_org', massOrgSubtype: 'trade_union' })
+      const docs: SearchDocument[] = fixtures.map((f) => {
+        const id = randomUUID()
+        ids.set(f.key, id)
+        const org = f.kind === 'job' ? enterprise : union
+        return { ...f, id, version: 1, organizationId: org.id, organizationName: f.kind === 'job' ? '测试企业' : '测试工会', organizationKind: f.kind === 'job' ? 'enterprise' : 'mass_org', regionNames: '', extra: f.extra ?? '' }
+      })
+      // The PostgreSQL engine keeps documents beside listings; create the listing rows it references.
+      if (engine.name === 'postgres') {
+        const { listings } = await import('@db/schema')
+        await db.insert(listings).values(
+          docs.map((d) => ({ id: d.id, organizationId: d.organizationId, kind: d.kind, status: 'published' as const, title: d.title, description: d.description, regionCode: d.regionCode, categories: d.categories, startsOn: '2027-01-01', contactMethod: '电话' })),
+        )
+      }
+      await search.index(docs)
+      return search
+    }
+    const page = { page: 1, perPage: 10 }
+    const key = (id: string) => [...ids].find(([, v]) => v === id)?.[0]
+
+    it('finds Chinese words inside longer text, ranks nearer listings first, and counts facets', async () => {
+      const search = await setup()
+      const welder = await search.search({ text: '焊工', viewerRegion: '522634001' }, {}, 'relevance', page)
+      expect(welder.hits.map((h) => key(h.id)).sort()).toEqual(['welder', 'welder-far'])
+      // Region proximity breaks ties between equally relevant listings (PostgreSQL only; see ADR 010).
+      if (engine.name === 'postgres') {
+        expect(welder.hits.map((h) => key(h.id))).toEqual(['welder', 'welder-far'])
+        const farViewer = await search.search({ text: '焊工', viewerRegion: '621102' }, {}, 'relevance', page)
+        expect(farViewer.hits.map((h) => key(h.id))).toEqual(['welder-far', 'welder'])
+      }
+      const ecommerce = await search.search({ text: '电商培训' }, {}, 'relevance', page)
+      expect(ecommerce.hits.map((h) => key(h.id))).toEqual(['ecommerce'])
+      expect(ecommerce.fuzzy).toBe(false)
+      const all = await search.search({}, {}, 'newest', page)
+      expect(all.total).toBe(5)
+      expect(all.hits.map((h) => key(h.id))).toEqual(['welder-far', 'welder', 'ecommerce', 'blankets', 'childcare'])
+      expect(all.facets.kind).toEqual({ job: 2, training: 1, donation: 1, project: 1 })
+      expect(all.facets.organizationKind).toEqual({ enterprise: 2, mass_org: 3 })
+      expect(all.facets.region).toMatchObject({ '522634': 2, '522630': 1, '621102': 1, '410225': 1 })
+      expect(all.facets.targetGroup).toMatchObject({ single_mothers: 1, left_behind_children: 1 })
+      expect(all.facets.category).toMatchObject({ employment: 2, childcare: 1, education: 1 })
+    })
+
+    it('filters by kind, category, region prefix, organization kind and target group; pages', async () => {
+      const search = await setup()
+      expect((await search.search({}, { kind: ['job'] }, 'newest', page)).total).toBe(2)
+      expect((await search.search({}, { region: '5226' }, 'newest', page)).hits.map((h) => key(h.id)).sort()).toEqual(['blankets', 'ecommerce', 'welder'])
+      expect((await search.search({ text: '焊工' }, { region: '62' }, 'relevance', page)).hits.map((h) => key(h.id))).toEqual(['welder-far'])
+      expect((await search.search({}, { category: ['education'] }, 'newest', page)).hits.map((h) => key(h.id))).toEqual(['childcare'])
+      expect((await search.search({}, { organizationKind: ['enterprise'], targetGroup: ['rural_low_income'] }, 'newest', page)).hits.map((h) => key(h.id))).toEqual(['welder'])
+      const second = await search.search({}, {}, 'newest', { page: 2, perPage: 2 })
+      expect(second.total).toBe(5)
+      expect(second.hits.map((h) => key(h.id))).toEqual(['ecommerce', 'blankets'])
+      expect((await search.search({ text: '焊工' }, { kind: ['donation'] }, 'relevance', page)).total).toBe(0)
+    })
+
+    it('still finds a listing for a small typo or a partial word', async () => {
+      const search = await setup()
+      const typo = await search.search({ text: '棉被子捐赠' }, {}, 'relevance', page)
+      expect(typo.hits.map((h) => key(h.id))).toContain('blankets')
+      const partial = await search.search({ text: '托管项' }, {}, 'relevance', page)
+      expect(partial.hits.map((h) => key(h.id))).toContain('childcare')
+    })
+
+    it('removes documents and re-indexes a newer version in place, never an older one over it', async () => {
+      const search = await setup()
+      await search.remove([ids.get('blankets')!])
+      expect((await search.search({ text: '棉被' }, {}, 'relevance', page)).total).toBe(0)
+      const base = fixtures.find((f) => f.key === 'welder')!
+      const current = await search.search({ text: '雷山县电子厂' }, {}, 'relevance', page)
+      const organizationId = current.hits[0]!.organizationId
+      const doc = (version: number, title: string): SearchDocument => ({
+        ...base,
+        id: ids.get('welder')!,
+        version,
+        title,
+        organizationId,
+        organizationName: '测试企业',
+        organizationKind: 'enterprise',
+        regionNames: '',
+        extra: '',
+      })
+      await search.index([doc(3, '雷山县电子厂招聘电工')])
+      await search.index([doc(2, '雷山县电子厂招聘焊工 旧版本')])
+      const after = await search.search({ text: '电工' }, {}, 'relevance', page)
+      expect(after.hits.map((h) => h.title)).toEqual(['雷山县电子厂招聘电工'])
+    })
+  })
+}
