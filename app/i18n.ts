@@ -4,6 +4,10 @@ import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
+import enMatching from '../public/locales/en/matching.json'
+import zhMatching from '../public/locales/zh-CN/matching.json'
+import enHouseholds from '../public/locales/en/households.json'
+import zhHouseholds from '../public/locales/zh-CN/households.json'
 
 export const supportedLngs = ['zh-CN', 'en'] as const
 export type Locale = (typeof supportedLngs)[number]
@@ -11,8 +15,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth },
-  en: { common: enCommon, auth: enAuth },
+  'zh-CN': { common: zhCommon, auth: zhAuth, matching: zhMatching, households: zhHouseholds },
+  en: { common: enCommon, auth: enAuth, matching: enMatching, households: enHouseholds },
 } as const
 
 export const i18nConfig = {
