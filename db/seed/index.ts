@@ -10,6 +10,7 @@ import { connect, type Database } from '../client'
 import { organizations, regions, skills, users } from '../schema'
 import { createUser } from '../../app/models/user.server'
 import { DEMO_PASSWORD, demoOrganizations, demoUsers } from './demo'
+import { seedHouseholds, seedMinimumLivingStandards } from './households'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -41,7 +42,7 @@ export async function seedSkills(db: Database) {
 
 /** Reference data every environment needs (also loaded into the test template). */
 export async function seedReferenceData(db: Database) {
-  return { regions: await seedRegions(db), skills: await seedSkills(db) }
+  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db) }
 }
 
 export async function seedOrganizations(db: Database) {
@@ -96,6 +97,8 @@ export async function seed(db: Database, options: SeedOptions) {
   const created = await seedUsers(db, orgIds)
   log(`users: ${created} created, ${demoUsers.length - created} already present`)
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users)
+  const householdSeed = await seedHouseholds(db, options.households, log)
+  log(`households: ${householdSeed.created} created, ${householdSeed.total} in total`)
   return { regions: regionCount, organizations: orgIds.size, usersCreated: created, users: count }
 }
 

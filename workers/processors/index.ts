@@ -1,6 +1,11 @@
 import type { Job } from 'bullmq'
 import { SYSTEM_QUEUE, systemJobs } from '../queues/system'
 import { processPurgeExpiredSessions } from './system/purge-expired-sessions'
+import { MATCHING_QUEUE, matchingJobs } from '../queues/matching'
+import { processRemoveListingMatches } from './matching/remove-listing-matches'
+import { processRescoreAll } from './matching/rescore-all'
+import { processScoreHousehold } from './matching/score-household'
+import { processScoreListing } from './matching/score-listing'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -8,5 +13,11 @@ export type Processor = (job: Job) => Promise<unknown>
 export const processors: Record<string, Record<string, Processor>> = {
   [SYSTEM_QUEUE]: {
     [systemJobs.purgeExpiredSessions]: processPurgeExpiredSessions,
+  },
+  [MATCHING_QUEUE]: {
+    [matchingJobs.scoreListing]: processScoreListing,
+    [matchingJobs.scoreHousehold]: processScoreHousehold,
+    [matchingJobs.removeListingMatches]: processRemoveListingMatches,
+    [matchingJobs.rescoreAll]: processRescoreAll,
   },
 }
