@@ -34,9 +34,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 
 const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
-  resident: [{ to: '/me', key: 'nav.my_household' }],
-  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }],
-  org_member: [{ to: '/org', key: 'nav.my_organization' }],
+  resident: [{ to: '/me', key: 'nav.my_household' }, { to: '/me/offers', key: 'matching:nav.offers' }],
+  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/caseworker/households', key: 'matching:nav.households' }],
+  org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/matches', key: 'matching:nav.candidates' }],
   donor: [{ to: '/donor', key: 'nav.my_donations' }],
   admin: [{ to: '/admin', key: 'nav.admin' }],
 }

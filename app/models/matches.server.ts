@@ -352,3 +352,9 @@ export async function rescoreBatch(runId: string, batchSize: number) {
   const [after] = await db.select().from(rescoreRuns).where(eq(rescoreRuns.id, runId))
   return { done, scored: after!.scored, batches: Math.ceil(after!.scored / batchSize) }
 }
+
+/** Skill code → name in the visitor's locale, for rendering reasons. */
+export async function skillNames(locale: string): Promise<Record<string, string>> {
+  const rows = await db.select({ code: skills.code, nameZh: skills.nameZh, nameEn: skills.nameEn }).from(skills)
+  return Object.fromEntries(rows.map((r) => [r.code, locale === 'en' ? r.nameEn : r.nameZh]))
+}
