@@ -82,8 +82,8 @@ type Pick = <T>(a: readonly T[]) => T
 
 /** The demo residents' households (linked to the `resident` and `resident2` accounts). */
 const demoHouseholds = [
-  { username: 'resident', head: '王光明', gender: 'male' as const, region: '522634101001', skill: 'welding', skillLevel: 'intermediate' as const, caseworker: 'caseworker' },
-  { username: 'resident2', head: '李春花', gender: 'female' as const, region: '621102101001', skill: 'potato_growing', skillLevel: 'advanced' as const, caseworker: 'caseworker2' },
+  { username: 'resident', head: '王光明', gender: 'male' as const, region: '522634100200', skill: 'welding', skillLevel: 'intermediate' as const, caseworker: 'caseworker' },
+  { username: 'resident2', head: '李春花', gender: 'female' as const, region: '621102101201', skill: 'potato_growing', skillLevel: 'advanced' as const, caseworker: 'caseworker2' },
 ]
 
 export async function seedCaseworkerRegions(db: Database) {
