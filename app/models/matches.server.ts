@@ -1,6 +1,6 @@
 // Matching I/O: candidate generation in SQL, loading flat scoring inputs, storing the top
 // matches idempotently, the batched full rescore. Scoring itself is pure (matching.server.ts).
-import { and, asc, eq, gt, inArray, notInArray, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import {
   activeAssistanceStatuses,
@@ -26,6 +26,7 @@ import { isEligible, scorePair, type MatchListing, type PairScore, type ScoringC
 export const TOP_PER_LISTING = 200
 export const TOP_PER_HOUSEHOLD = 50
 const HOUSEHOLD_BATCH = 2000
+const LOAD_CONCURRENCY = 3
 
 let cachedContext: { at: number; ctx: ScoringContext } | undefined
 export async function scoringContext(executor: Executor = db): Promise<ScoringContext> {
@@ -33,6 +34,11 @@ export async function scoringContext(executor: Executor = db): Promise<ScoringCo
   const rows = await executor.select({ code: skills.code, domain: skills.domain }).from(skills)
   cachedContext = { at: Date.now(), ctx: { skillDomains: new Map(rows.map((r) => [r.code, r.domain])) } }
   return cachedContext.ctx
+}
+
+/** `col = any($1::uuid[])`: one bind parameter however many ids (inArray binds one per id). */
+function anyUuid(column: AnyColumn, ids: string[]) {
+  return sql`${column} = any(${sql.param(ids)}::uuid[])`
 }
 
 const unavailable: EmploymentStatus[] = ['student', 'retired', 'unable']
@@ -48,20 +54,49 @@ function ageOn(birthDate: string, now: Date) {
 export async function loadSubjects(executor: Executor, ids: string[], now = new Date()): Promise<Subject[]> {
   if (ids.length === 0) return []
   const [hs, ms, ss, ns, active] = await Promise.all([
-    executor.select().from(households).where(inArray(households.id, ids)),
-    executor.select().from(householdMembers).where(inArray(householdMembers.householdId, ids)),
+    executor
+      .select({
+        id: households.id,
+        version: households.version,
+        regionCode: households.regionCode,
+        riskTier: households.riskTier,
+        singleParent: households.singleParent,
+        leftBehindChild: households.leftBehindChild,
+        leftBehindElderly: households.leftBehindElderly,
+      })
+      .from(households)
+      .where(anyUuid(households.id, ids)),
+    executor
+      .select({
+        id: householdMembers.id,
+        householdId: householdMembers.householdId,
+        birthDate: householdMembers.birthDate,
+        gender: householdMembers.gender,
+        education: householdMembers.education,
+        disabilityGrade: householdMembers.disabilityGrade,
+        usesWheelchair: householdMembers.usesWheelchair,
+        workRadius: householdMembers.workRadius,
+        remoteOnly: householdMembers.remoteOnly,
+        needsChildcareHours: householdMembers.needsChildcareHours,
+        employmentStatus: householdMembers.employmentStatus,
+      })
+      .from(householdMembers)
+      .where(anyUuid(householdMembers.householdId, ids)),
     executor
       .select({ memberId: memberSkills.memberId, code: memberSkills.skillCode, level: memberSkills.level })
       .from(memberSkills)
       .innerJoin(householdMembers, eq(householdMembers.id, memberSkills.memberId))
-      .where(inArray(householdMembers.householdId, ids)),
-    executor.select().from(householdNeeds).where(inArray(householdNeeds.householdId, ids)),
+      .where(anyUuid(householdMembers.householdId, ids)),
+    executor
+      .select({ householdId: householdNeeds.householdId, category: householdNeeds.category, priority: householdNeeds.priority })
+      .from(householdNeeds)
+      .where(anyUuid(householdNeeds.householdId, ids)),
     executor
       .select({ householdId: applications.householdId, n: sql<number>`count(*)::int` })
       .from(applications)
       .where(
         and(
-          inArray(applications.householdId, ids),
+          anyUuid(applications.householdId, ids),
           inArray(applications.status, [...activeAssistanceStatuses]),
           sql`coalesce(${applications.completedAt}, ${applications.acceptedAt}) > now() - interval '12 months'`,
         ),
@@ -162,9 +197,9 @@ export async function loadListings(executor: Executor, ids: string[]): Promise<L
 /**
  * Candidate households for a listing, in SQL: consenting households with a need the listing
  * serves, in reach (same province as the listing's place, or anywhere for remote offers
- * and for members willing to work anywhere), keyset-paged by id.
+ * and for members willing to work anywhere). Ids only; inputs are loaded in chunks.
  */
-async function candidateIds(executor: Executor, l: MatchListing, after: string | null, limit: number): Promise<string[]> {
+async function candidateIds(executor: Executor, l: MatchListing): Promise<string[]> {
   const province = l.regionCode.slice(0, 2)
   const reach = l.remote
     ? sql`true`
@@ -176,8 +211,7 @@ async function candidateIds(executor: Executor, l: MatchListing, after: string |
     where h.consent_given
       and ${reach}
       and exists (select 1 from household_needs n where n.household_id = h.id and n.category = any(${sql.param(l.categories)}::text[]))
-      ${after ? sql`and h.id > ${after}` : sql``}
-    order by h.id limit ${limit}`)
+    order by h.id`)
   return rows.map((r) => r.id)
 }
 
@@ -242,19 +276,20 @@ export async function scoreListing(listingId: string, options: { top?: number } 
   const ctx = await scoringContext()
   const n = options.top ?? TOP_PER_LISTING
   const top: Scored[] = []
-  let after: string | null = null
-  let candidates = 0
-  for (;;) {
-    const ids = await candidateIds(db, row.listing, after, HOUSEHOLD_BATCH)
-    if (ids.length === 0) break
-    after = ids[ids.length - 1]!
-    candidates += ids.length
-    for (const subject of await loadSubjects(db, ids)) {
-      const result = scorePair(subject, row.listing, ctx)
-      if (isEligible(result)) pushTop(top, { subject, result }, n)
+  // All candidate ids in one query, then flat inputs loaded a few chunks at a time in parallel.
+  const ids = await candidateIds(db, row.listing)
+  const chunks: string[][] = []
+  for (let i = 0; i < ids.length; i += HOUSEHOLD_BATCH) chunks.push(ids.slice(i, i + HOUSEHOLD_BATCH))
+  for (let i = 0; i < chunks.length; i += LOAD_CONCURRENCY) {
+    const loaded = await Promise.all(chunks.slice(i, i + LOAD_CONCURRENCY).map((c) => loadSubjects(db, c)))
+    for (const subjects of loaded) {
+      for (const subject of subjects) {
+        const result = scorePair(subject, row.listing, ctx)
+        if (isEligible(result)) pushTop(top, { subject, result }, n)
+      }
     }
-    if (ids.length < HOUSEHOLD_BATCH) break
   }
+  const candidates = ids.length
   top.sort(byScore)
   top.length = Math.min(top.length, n)
   const rows = top.map((s) => rowOf(row.listing, s))
