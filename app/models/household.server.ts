@@ -15,6 +15,7 @@ import {
   minimumLivingStandards,
   regions,
   skills,
+  users,
   type HouseholdInput,
 } from '@db/schema'
 import { enqueueScoreHousehold } from '@workers/queues/matching'
@@ -356,5 +357,15 @@ export async function listCaseworkerHouseholds(caseworkerId: string, options: { 
 
 export async function householdVersionsOf(actor: Actor, id: string) {
   await loadEditable(db, actor, id)
-  return db.select().from(householdVersions).where(eq(householdVersions.householdId, id)).orderBy(desc(householdVersions.version))
+  return db
+    .select({
+      version: householdVersions.version,
+      changedAt: householdVersions.changedAt,
+      changedFields: householdVersions.changedFields,
+      changedByName: users.displayName,
+    })
+    .from(householdVersions)
+    .leftJoin(users, eq(users.id, householdVersions.changedById))
+    .where(eq(householdVersions.householdId, id))
+    .orderBy(desc(householdVersions.version))
 }

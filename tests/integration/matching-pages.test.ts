@@ -76,12 +76,26 @@ describe('matching pages', () => {
     expect(textOf(await (await me.post('/me/household', { intent: 'link', code })).text())).toContain('您尚未同意') // linked now, page shows consent
     await me.post('/me/household', { intent: 'consent', given: 'true' })
     const householdId = detailPath.split('/').pop()!
+    // The resident corrects the file through the same form (never re-entering it elsewhere).
+    const correctPage = textOf(await (await me.get('/me/household/edit')).text())
+    expect(correctPage).toContain('修改家庭档案')
+    const corrected = await me.post('/me/household/edit', { ...householdForm, schoolingMonthly: '260', version: '3' })
+    expect(corrected.status).toBe(302)
+    const history = textOf(await (await caseworker.get(detailPath)).text())
+    expect(history).toContain('第 4 版')
+    expect(history).toContain('教育')
     await scoreHousehold(householdId) // what the worker does (the queue path is covered in matching.test.ts)
 
     const offers = textOf(await (await me.get('/me/offers')).text())
     expect(offers).toContain('雷山县电焊工')
     expect(offers).toContain('技能匹配：焊工（中级）')
     expect(offers).toContain('同一县内')
+
+    const english = new TestClient('en')
+    await english.logIn(resident.username, resident.password)
+    const offersEn = textOf(await (await english.get('/me/offers')).text())
+    expect(offersEn).toContain('Skill match: Welding (intermediate)')
+    expect(offersEn).toContain('In the same county')
 
     const orgClient = new TestClient('zh-CN')
     await orgClient.logIn(org.username, org.password)

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ReasonList } from '~/components/reasons'
 import { householdMatchesAndApplications } from '~/models/applications.server'
-import { createInvitation, HouseholdError, viewHouseholdAsStaff } from '~/models/household.server'
+import { createInvitation, HouseholdError, householdVersionsOf, viewHouseholdAsStaff } from '~/models/household.server'
 import { skillNames } from '~/models/matches.server'
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
@@ -21,8 +21,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throw error
   }
   const locale = await i18next.getLocale(request)
-  const [loop, names, regions] = await Promise.all([householdMatchesAndApplications(file.id), skillNames(locale), regionPathNames([file.regionCode])])
-  return json({ file, loop, names, regionName: regions.get(file.regionCode) ?? file.regionCode })
+  const [loop, names, regions, versions] = await Promise.all([
+    householdMatchesAndApplications(file.id),
+    skillNames(locale),
+    regionPathNames([file.regionCode]),
+    householdVersionsOf({ id: user.id, role: user.role }, file.id),
+  ])
+  return json({
+    file,
+    loop,
+    names,
+    regionName: regions.get(file.regionCode) ?? file.regionCode,
+    versions: versions.map((v) => ({ version: v.version, changedAt: v.changedAt, changedFields: v.changedFields, by: v.changedByName })),
+  })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -38,7 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function HouseholdDetail() {
   const { t } = useTranslation(['households', 'matching'])
-  const { file, loop, names, regionName } = useLoaderData<typeof loader>()
+  const { file, loop, names, regionName, versions } = useLoaderData<typeof loader>()
   const invitation = useActionData<typeof action>()
   const head = file.members.find((m) => m.isHead) ?? file.members[0]
   return (
@@ -91,6 +102,15 @@ export default function HouseholdDetail() {
             <strong>{m.title}</strong> · {t(`matching:listing_kinds.${m.kind}`)} · {t('matching:offers.score', { score: m.score })}
             {m.status ? ` · ${t(`matching:statuses.${m.status}`)}` : ''}
             <ReasonList reasons={m.reasons} skillNames={names} />
+          </li>
+        ))}
+      </ul>
+      <h2>{t('detail.versions')}</h2>
+      <ul data-testid="household-versions">
+        {versions.map((v) => (
+          <li key={v.version}>
+            {t('detail.version', { version: v.version })} · {new Date(v.changedAt).toISOString().slice(0, 16).replace('T', ' ')} · {v.by ?? '—'}
+            {v.changedFields.length ? ` · ${v.changedFields.map((f) => (t(`fields.${f}`, { defaultValue: f }) as string)).join('、')}` : ''}
           </li>
         ))}
       </ul>

@@ -71,7 +71,9 @@ export default function MyHousehold() {
           </li>
         ))}
       </ul>
-      <p className="muted">{t('resident.correct')}</p>
+      <p className="muted">
+        {t('resident.correct')} <Link to="/me/household/edit">{t('detail.edit')}</Link>
+      </p>
       <h2>{t('resident.consent_title')}</h2>
       <p data-testid="consent-state">{file.consentGiven ? t('resident.consent_on') : t('resident.consent_off')}</p>
       {result?.error ? <p className="error-list">{t(result.error)}</p> : null}
