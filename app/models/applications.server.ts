@@ -12,6 +12,7 @@ import {
   type ListingKind,
   type Reason,
 } from '@db/schema'
+import { enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
 import { db } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { regionPathNames } from './region.server'
@@ -178,28 +179,41 @@ export function revealed(a: { appliedAt: Date | string | null; invitedAt: Date |
  */
 export async function listCandidates(actor: Actor, listingId: string) {
   const listing = await ownListing(actor, listingId)
-  const rows = await db
+  const base = {
+    regionCode: households.regionCode,
+    address: households.address,
+    fullName: householdMembers.fullName,
+    birthDate: householdMembers.birthDate,
+    phone: users.phone,
+    application: applications,
+  }
+  // Households in the loop (applied / invited / accepted …) stay listed even when a rescore
+  // no longer keeps their match (e.g. the last place was just filled by them).
+  const inLoop = await db
     .select({
-      householdId: matches.householdId,
-      memberId: matches.memberId,
-      score: matches.score,
-      reasons: matches.reasons,
-      regionCode: households.regionCode,
-      consent: households.consentGiven,
-      address: households.address,
-      fullName: householdMembers.fullName,
-      birthDate: householdMembers.birthDate,
-      phone: users.phone,
-      application: applications,
+      ...base,
+      householdId: applications.householdId,
+      memberId: applications.memberId,
+      score: sql<number>`coalesce(${matches.score}, ${applications.score}, 0)`,
+      reasons: sql<Reason[]>`coalesce(${matches.reasons}, ${applications.reasons})`,
     })
+    .from(applications)
+    .innerJoin(households, eq(households.id, applications.householdId))
+    .leftJoin(householdMembers, eq(householdMembers.id, applications.memberId))
+    .leftJoin(users, eq(users.id, households.residentUserId))
+    .leftJoin(matches, and(eq(matches.listingId, applications.listingId), eq(matches.householdId, applications.householdId)))
+    .where(and(eq(applications.listingId, listingId), eq(households.consentGiven, true)))
+  const suggested = await db
+    .select({ ...base, householdId: matches.householdId, memberId: matches.memberId, score: matches.score, reasons: matches.reasons })
     .from(matches)
     .innerJoin(households, eq(households.id, matches.householdId))
     .leftJoin(householdMembers, eq(householdMembers.id, matches.memberId))
     .leftJoin(users, eq(users.id, households.residentUserId))
     .leftJoin(applications, and(eq(applications.listingId, matches.listingId), eq(applications.householdId, matches.householdId)))
-    .where(and(eq(matches.listingId, listingId), eq(households.consentGiven, true), sql`jsonb_array_length(${matches.blockers}) = 0`))
+    .where(and(eq(matches.listingId, listingId), eq(households.consentGiven, true), isNull(applications.id), sql`jsonb_array_length(${matches.blockers}) = 0`))
     .orderBy(desc(matches.score), matches.householdId)
     .limit(200)
+  const rows = [...inLoop, ...suggested].sort((a, b) => b.score - a.score || (a.householdId < b.householdId ? -1 : 1))
   // Head of household for household-level offers (no member on the match).
   const heads = await db
     .select({ householdId: householdMembers.householdId, fullName: householdMembers.fullName, birthDate: householdMembers.birthDate })
@@ -276,7 +290,7 @@ const transitions = {
 
 /** The organization accepts or rejects an application, or marks it completed (hired, enrolled, received). */
 export async function decideApplication(actor: Actor, applicationId: string, decision: keyof typeof transitions) {
-  return db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ a: applications, l: listings })
       .from(applications)
@@ -296,7 +310,13 @@ export async function decideApplication(actor: Actor, applicationId: string, dec
     const now = new Date()
     await tx.update(applications).set({ status: t.to, [t.stamp]: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
     await recordAudit(tx, { actor: { id: actor.id }, action: `application.${decision}`, entityType: 'application', entityId: applicationId, before: { status: row.a.status }, after: { status: t.to } })
+    const [h] = await tx.select({ version: households.version }).from(households).where(eq(households.id, row.a.householdId))
+    return { listing: row.l, householdId: row.a.householdId, householdVersion: h!.version }
   })
+  // Accepting or rejecting changes remaining capacity (listing) and active assistance (fairness, household).
+  const tag = `${applicationId}-${decision}`
+  await enqueueScoreListing(changed.listing.id, changed.listing.version, tag)
+  await enqueueScoreHousehold(changed.householdId, changed.householdVersion, tag)
 }
 
 /** The organization's published listings with their match counts. */

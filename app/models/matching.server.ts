@@ -193,6 +193,8 @@ function scoreForMember(s: Subject, m: SubjectMember | null, l: MatchListing, ct
       blockers.push({ code: 'age_household', params: { min: l.ageMin ?? 0, max: l.ageMax ?? 120 } })
     if (!s.regionCode.startsWith(l.regionCode) && l.kind === 'donation') blockers.push({ code: 'outside_service_area' })
   }
+  // Ineligible: no score and no reasons to compute (keeps the hot loop cheap).
+  if (blockers.length) return { score: 0, memberId: m?.id ?? null, reasons: [], blockers }
 
   const need = needFit(s, l, reasons)
   const skill = m ? skillFit(m, l, ctx, reasons) : 0.5
@@ -240,7 +242,7 @@ function scoreForMember(s: Subject, m: SubjectMember | null, l: MatchListing, ct
     weights.suitability * suitability +
     weights.risk * risk +
     weights.fairness * fairness
-  const score = blockers.length ? 0 : Math.max(0, Math.min(100, Math.round(raw)))
+  const score = Math.max(0, Math.min(100, Math.round(raw)))
   return { score, memberId: m?.id ?? null, reasons, blockers }
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listings, matches, rescoreRuns } from '@db/schema'
 import { enqueueRemoveListingMatches, enqueueScoreListing, enqueueRescoreBatch } from '@workers/queues/matching'
 import { createInvitation, redeemInvitation, setConsent, updateHousehold } from '~/models/household.server'
+import { applyToListing, decideApplication, listCandidates } from '~/models/applications.server'
 import { rescoreBatch, scoreHousehold, scoreListing } from '~/models/matches.server'
 import { db } from '~/utils/db.server'
 import { householdFixture, makeCaseworker, makeHousehold } from '../factories/households'
@@ -125,6 +126,25 @@ describe('matching queue', () => {
     expect(a!.score).toBeGreaterThan(b!.score)
     expect(await matchOf(degree.id, file.id)).toBeUndefined()
     expect(await matchOf(inaccessible.id, wheel.file.id)).toBeUndefined()
+  })
+
+  it('filling the last place rescores the listing: other candidates drop, the hired one stays listed', async () => {
+    const org = await makeUser({ role: 'org_member' })
+    const job = await makeListing({ organizationId: org.organizationId!, regionCode: '522634', capacity: 1 })
+    const a = await consentingHousehold()
+    const b = await consentingHousehold({ members: [{ fullName: '石光荣' }] })
+    await scoreListing(job.id)
+    expect(await matchOf(job.id, b.file.id)).toBeDefined()
+    const application = await applyToListing({ id: a.resident.id }, job.id)
+    const actor = { id: org.id, organizationId: org.organizationId }
+    await decideApplication(actor, application.id, 'accept')
+    // The worker rescored the listing (capacity full blocks everyone), and the household (fairness).
+    await waitFor(async () => !(await matchOf(job.id, b.file.id)))
+    const { candidates } = await listCandidates(actor, job.id)
+    expect(candidates.map((c) => c.householdId)).toEqual([a.file.id])
+    expect(candidates[0]!.status).toBe('accepted')
+    await decideApplication(actor, application.id, 'complete')
+    expect((await listCandidates(actor, job.id)).candidates[0]!.status).toBe('completed')
   })
 
   it('a full rescore runs in batches and resumes from its stored cursor', async () => {

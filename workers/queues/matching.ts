@@ -10,15 +10,19 @@ export const matchingJobs = {
 } as const
 
 // Job ids are deterministic (no ':' allowed): the same version enqueued twice is one job.
+// `tag` names an event that changes scores without a new version (an application accepted
+// or completed changes fairness and remaining capacity), so that event is scored once too.
 
 /** A listing was published or edited: score it against its candidate households. */
-export async function enqueueScoreListing(listingId: string, version: number) {
-  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreListing, { listingId, version }, { jobId: `score-listing-${listingId}-v${version}` })
+export async function enqueueScoreListing(listingId: string, version: number, tag?: string) {
+  const jobId = `score-listing-${listingId}-v${version}${tag ? `-${tag}` : ''}`
+  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreListing, { listingId, version }, { jobId })
 }
 
 /** A household file changed (or consent changed): rescore it against open listings. */
-export async function enqueueScoreHousehold(householdId: string, version: number) {
-  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreHousehold, { householdId, version }, { jobId: `score-household-${householdId}-v${version}` })
+export async function enqueueScoreHousehold(householdId: string, version: number, tag?: string) {
+  const jobId = `score-household-${householdId}-v${version}${tag ? `-${tag}` : ''}`
+  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreHousehold, { householdId, version }, { jobId })
 }
 
 /** A listing was closed (or paused/deleted): drop its matches. */
