@@ -16,6 +16,8 @@ const householdCount = Number(values.households)
 const url = values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gongjian_bench_scoring'
 process.env.DATABASE_URL = url
 process.env.LOG_LEVEL ??= 'silent'
+// Own queue prefix: a running dev worker never picks up the bench's jobs.
+process.env.QUEUE_PREFIX = '{gongjian-bench}'
 
 const { migrateDatabase } = await import('../db/migrate')
 const { seed } = await import('../db/seed')
@@ -24,6 +26,11 @@ const { listings, jobDetails, listingSkills, organizations, households } = await
 const { scorePair } = await import('../app/models/matching.server')
 const { loadSubjects, loadListings, scoringContext, scoreListing } = await import('../app/models/matches.server')
 const { closeDb } = await import('../app/utils/db.server')
+const { startWorkers } = await import('../workers/index')
+const { enqueueScoreListing, MATCHING_QUEUE } = await import('../workers/queues/matching')
+const { closeQueues, getQueue } = await import('../workers/queues/connection')
+const { QueueEvents } = await import('bullmq')
+const { createWorkerRedis } = await import('../app/utils/redis.server')
 const { sql, eq } = await import('drizzle-orm')
 
 await migrateDatabase(url)
@@ -78,8 +85,30 @@ try {
     )
     await db.update(listings).set({ status: 'closed' }).where(eq(listings.id, job.id))
   }
+
+  // 3. The same through the queue: enqueue score-listing → the worker (in this process) stores matches.
+  const host = startWorkers({ concurrency: 1 })
+  const events = new QueueEvents(MATCHING_QUEUE, { connection: createWorkerRedis(), prefix: process.env.QUEUE_PREFIX })
+  await events.waitUntilReady()
+  try {
+    const job = await makeJob('522634')
+    const t = performance.now()
+    const queued = await enqueueScoreListing(job.id, job.version, `bench-${Date.now()}`)
+    const result = (await queued.waitUntilFinished(events, 120_000)) as { candidates: number; stored: number }
+    console.log(
+      `publish → matches stored via the matching queue (522634): ${((performance.now() - t) / 1000).toFixed(2)} s — ${result.candidates.toLocaleString('en')} candidates, ${result.stored} stored`,
+    )
+    await db.update(listings).set({ status: 'closed' }).where(eq(listings.id, job.id))
+  } finally {
+    await events.close()
+    await host.close()
+    await getQueue(MATCHING_QUEUE).obliterate({ force: true })
+    await closeQueues()
+  }
   for (const j of jobs) await db.update(listings).set({ status: 'closed' }).where(eq(listings.id, j.id))
 } finally {
   await client.end()
   await closeDb()
 }
+// Redis handles of the in-process worker may linger; the figures are printed, so end here.
+process.exit(process.exitCode ?? 0)
