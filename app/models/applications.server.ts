@@ -327,7 +327,7 @@ export async function listOrganizationListings(organizationId: string) {
       title: listings.title,
       kind: listings.kind,
       status: listings.status,
-      matchCount: sql<number>`(select count(*)::int from matches m join households h on h.id = m.household_id where m.listing_id = ${listings.id} and h.consent_given and jsonb_array_length(m.blockers) = 0)`,
+      matchCount: sql<number>`(select count(*)::int from matches m join households h on h.id = m.household_id where m.listing_id = "listings"."id" and h.consent_given and jsonb_array_length(m.blockers) = 0)`,
     })
     .from(listings)
     .where(eq(listings.organizationId, organizationId))

@@ -344,9 +344,9 @@ export async function listCaseworkerHouseholds(caseworkerId: string, options: { 
       nextReviewOn: households.nextReviewOn,
       consentGiven: households.consentGiven,
       version: households.version,
-      headName: sql<string>`(select full_name from household_members m where m.household_id = ${households.id} order by is_head desc, birth_date limit 1)`,
-      matchCount: sql<number>`(select count(*)::int from matches x where x.household_id = ${households.id} and jsonb_array_length(x.blockers) = 0)`,
-      applicationCount: sql<number>`(select count(*)::int from applications a where a.household_id = ${households.id})`,
+      headName: sql<string>`(select full_name from household_members m where m.household_id = "households"."id" order by is_head desc, birth_date limit 1)`,
+      matchCount: sql<number>`(select count(*)::int from matches x where x.household_id = "households"."id" and jsonb_array_length(x.blockers) = 0)`,
+      applicationCount: sql<number>`(select count(*)::int from applications a where a.household_id = "households"."id")`,
     })
     .from(households)
     .where(where)

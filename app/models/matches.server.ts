@@ -164,7 +164,7 @@ export async function loadListings(executor: Executor, ids: string[]): Promise<L
       workplace: jobDetails.workplaceRegionCode,
       delivery: trainingDetails.delivery,
       donationRegion: donationDetails.deliveryRegionCode,
-      taken: sql<number>`(select count(*)::int from applications a where a.listing_id = ${listings.id} and a.status in ('accepted','completed'))`,
+      taken: sql<number>`(select count(*)::int from applications a where a.listing_id = "listings"."id" and a.status in ('accepted','completed'))`,
     })
     .from(listings)
     .leftJoin(jobDetails, eq(jobDetails.listingId, listings.id))

@@ -63,6 +63,16 @@ describe('matching pages', () => {
     const created = await caseworker.post('/caseworker/households/new', householdForm)
     expect(created.status).toBe(302)
     const detailPath = created.headers.get('Location')!
+    const listResponse = await caseworker.get('/caseworker/households')
+    const list = textOf(await listResponse.text())
+    expect(list).toContain('潘志刚')
+    expect(list).toContain('A 高风险')
+    // Another region's caseworker neither lists nor opens it.
+    const cw2 = await makeCaseworker('6211')
+    const otherCw = new TestClient('zh-CN')
+    await otherCw.logIn(cw2.username, cw2.password)
+    expect(textOf(await (await otherCw.get('/caseworker/households')).text())).not.toContain('潘志刚')
+    expect((await otherCw.get(detailPath)).status).toBe(404)
     const invite = await caseworker.post(detailPath, {})
     const code = /邀请码：([A-Z0-9]+)/.exec(textOf(await invite.text()))![1]!
 

@@ -4,7 +4,7 @@ import { listings, matches, rescoreRuns } from '@db/schema'
 import { enqueueRemoveListingMatches, enqueueScoreListing, enqueueRescoreBatch } from '@workers/queues/matching'
 import { createInvitation, redeemInvitation, setConsent, updateHousehold } from '~/models/household.server'
 import { applyToListing, decideApplication, listCandidates } from '~/models/applications.server'
-import { rescoreBatch, scoreHousehold, scoreListing } from '~/models/matches.server'
+import { loadListings, rescoreBatch, scoreHousehold, scoreListing } from '~/models/matches.server'
 import { db } from '~/utils/db.server'
 import { householdFixture, makeCaseworker, makeHousehold } from '../factories/households'
 import { editListing, makeListing } from '../factories/listings'
@@ -138,6 +138,8 @@ describe('matching queue', () => {
     const application = await applyToListing({ id: a.resident.id }, job.id)
     const actor = { id: org.id, organizationId: org.organizationId }
     await decideApplication(actor, application.id, 'accept')
+    const [loaded] = await loadListings(db, [job.id])
+    expect(loaded!.listing.taken).toBe(1)
     // The worker rescored the listing (capacity full blocks everyone), and the household (fairness).
     await waitFor(async () => !(await matchOf(job.id, b.file.id)))
     const { candidates } = await listCandidates(actor, job.id)

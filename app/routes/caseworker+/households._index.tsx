@@ -7,17 +7,22 @@ import { requireRole } from '~/utils/auth.server'
 
 export const handle = { i18n: ['common', 'households', 'matching'] }
 
+const PAGE_SIZE = 50
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
-  const rows = await listCaseworkerHouseholds(user.id)
+  const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+  const rows = await listCaseworkerHouseholds(user.id, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE })
+  const hasNext = rows.length > PAGE_SIZE
+  rows.length = Math.min(rows.length, PAGE_SIZE)
   const names = await regionPathNames(rows.map((r) => r.regionCode))
   const today = new Date().toISOString().slice(0, 10)
-  return json({ rows: rows.map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode, overdue: r.nextReviewOn < today })) })
+  return json({ page, hasNext, rows: rows.map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode, overdue: r.nextReviewOn < today })) })
 }
 
 export default function CaseworkerHouseholds() {
   const { t } = useTranslation(['households'])
-  const { rows } = useLoaderData<typeof loader>()
+  const { rows, page, hasNext } = useLoaderData<typeof loader>()
   return (
     <section className="panel" data-testid="caseworker-households">
       <h1>{t('list.title')}</h1>
@@ -61,6 +66,9 @@ export default function CaseworkerHouseholds() {
           </tbody>
         </table>
       )}
+      <nav className="pager">
+        {page > 1 ? <Link to={`?page=${page - 1}`}>{t('list.previous')}</Link> : null} {hasNext ? <Link to={`?page=${page + 1}`}>{t('list.next')}</Link> : null}
+      </nav>
     </section>
   )
 }
