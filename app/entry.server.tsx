@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { createInstance } from 'i18next'
@@ -10,6 +10,21 @@ import { i18next } from './utils/i18n.server'
 import { NonceProvider } from './utils/nonce'
 
 const ABORT_DELAY = 5_000
+
+/**
+ * React 18's streaming renderer can leave NUL bytes at the end of a chunk when multi-byte
+ * (e.g. Chinese) text meets its buffer boundary (facebook/react#24985, fixed only in React 19),
+ * which shows up as a stray character inside words. A NUL byte is never valid in our HTML and
+ * never part of a UTF-8 sequence, so dropping every one of them is safe.
+ */
+function withoutNulBytes() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (!chunk.includes(0)) return callback(null, chunk)
+      callback(null, Buffer.from(chunk.filter((byte) => byte !== 0)))
+    },
+  })
+}
 
 export default async function handleRequest(
   request: Request,
@@ -37,7 +52,7 @@ export default async function handleRequest(
         nonce,
         [callbackName]: () => {
           shellRendered = true
-          const body = new PassThrough()
+          const body = withoutNulBytes()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
           pipe(body)

@@ -10,6 +10,10 @@ import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
 import zhListings from '../public/locales/zh-CN/listings.json'
+import enMatching from '../public/locales/en/matching.json'
+import zhMatching from '../public/locales/zh-CN/matching.json'
+import enHouseholds from '../public/locales/en/households.json'
+import zhHouseholds from '../public/locales/zh-CN/households.json'
 
 export const supportedLngs = ['zh-CN', 'en'] as const
 export type Locale = (typeof supportedLngs)[number]
@@ -17,8 +21,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds },
 } as const
 
 export const i18nConfig = {

@@ -12,6 +12,7 @@ import { createWorkerRedis } from '~/utils/redis.server'
 import { closeQueues, getQueue } from './queues/connection'
 import { SYSTEM_QUEUE, systemJobs } from './queues/system'
 import { processors } from './processors'
+import { MATCHING_QUEUE, matchingJobs } from './queues/matching'
 
 export type WorkerHost = { workers: Worker[]; close: (timeoutMs?: number) => Promise<void> }
 
@@ -58,6 +59,12 @@ export async function registerSchedules() {
     'purge-expired-sessions-hourly',
     { every: 60 * 60 * 1000 },
     { name: systemJobs.purgeExpiredSessions, data: {} },
+  )
+  // Nightly full rescore at 02:00 (Asia/Shanghai); each run resumes from its stored cursor.
+  await getQueue(MATCHING_QUEUE).upsertJobScheduler(
+    'rescore-all-nightly',
+    { pattern: '0 2 * * *', tz: 'Asia/Shanghai' },
+    { name: matchingJobs.rescoreAll, data: { runId: 'nightly' } },
   )
 }
 

@@ -19,6 +19,7 @@ import {
   type ListingStatus,
 } from '@db/schema'
 import type { ListingInput } from '@db/schema/listings/validation'
+import { enqueueRemoveListingMatches, enqueueScoreListing } from '@workers/queues/matching'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
 import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
@@ -241,13 +242,19 @@ async function writeVersion(tx: Transaction, snapshot: ListingSnapshot, changed:
   })
 }
 
-/** After commit: tell the index (and on publish, the duplicate check). A Redis outage must not undo a saved change. */
+/**
+ * After commit: tell the index, the matcher (score a published version, drop the matches of
+ * a paused or closed one) and, on publish, the duplicate check. A Redis outage must not undo
+ * a saved change: the nightly full rescore and `npm run reindex` catch up.
+ */
 async function afterChange(listingId: string, version: number, status: ListingStatus, published: boolean) {
   try {
     await enqueueSyncListing(listingId, version)
+    if (status === 'published') await enqueueScoreListing(listingId, version)
+    else if (status === 'paused' || status === 'closed') await enqueueRemoveListingMatches(listingId)
     if (published && status === 'published') await enqueueDetectDuplicates(listingId, version)
   } catch (error) {
-    logger.error({ listingId, version, err: (error as Error).message }, 'could not enqueue search sync; run npm run reindex')
+    logger.error({ listingId, version, err: (error as Error).message }, 'could not enqueue listing follow-up jobs; run npm run reindex')
   }
 }
 

@@ -5,14 +5,19 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { readFile } from 'node:fs/promises'
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { connect, type Database } from '../client'
-import { organizations, regions, skills, users } from '../schema'
+import { households, organizations, regions, skills, users } from '../schema'
+import { scoreHousehold } from '../../app/models/matches.server'
+import { closeDb } from '../../app/utils/db.server'
+import { closeQueues } from '../../workers/queues/connection'
+import { enqueueRescoreBatch } from '../../workers/queues/matching'
 import { createUser } from '../../app/models/user.server'
 import { DEMO_PASSWORD, demoOrganizations, demoUsers } from './demo'
 import { seedListings } from './listings'
 import { indexPublishedListings } from '../../app/models/listing.server'
 import { PostgresSearchEngine } from '../../search/postgres'
+import { seedHouseholds, seedMinimumLivingStandards } from './households'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -44,7 +49,7 @@ export async function seedSkills(db: Database) {
 
 /** Reference data every environment needs (also loaded into the test template). */
 export async function seedReferenceData(db: Database) {
-  return { regions: await seedRegions(db), skills: await seedSkills(db) }
+  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db) }
 }
 
 export async function seedOrganizations(db: Database) {
@@ -107,7 +112,34 @@ export async function seed(db: Database, options: SeedOptions) {
     } else log('search index: run `npm run reindex` to fill the configured engine')
   }
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users)
+  const householdSeed = await seedHouseholds(db, options.households, log)
+  log(`households: ${householdSeed.created} created, ${householdSeed.total} in total`)
+  const demoMatches = await scoreDemoHouseholds(db)
+  log(`matches: ${demoMatches} stored for the demo residents' households`)
+  if (!options.quiet) await requestFullRescore(log)
   return { regions: regionCount, organizations: orgIds.size, usersCreated: created, users: count }
+}
+
+/** The demo residents see their matched offers right away. */
+async function scoreDemoHouseholds(db: Database) {
+  const linked = await db
+    .select({ id: households.id })
+    .from(households)
+    .innerJoin(users, eq(users.id, households.residentUserId))
+    .where(inArray(users.username, demoUsers.filter((u) => u.role === 'resident').map((u) => u.username)))
+  let stored = 0
+  for (const h of linked) stored += (await scoreHousehold(h.id)).stored
+  return stored
+}
+
+/** Everyone else is scored by the workers in the background (a resumable full rescore). */
+async function requestFullRescore(log: (msg: string) => void) {
+  try {
+    await enqueueRescoreBatch(`seed-${new Date().toISOString().slice(0, 16).replace(/[^0-9]/g, '')}`, 0)
+    log('matching: a full rescore was queued; the workers fill in every household\'s matches')
+  } catch (error) {
+    log(`matching: could not queue the full rescore (${(error as Error).message}); the nightly rescore will do it`)
+  }
 }
 
 export function parseSeedArgs(argv: string[]): SeedOptions {
@@ -141,5 +173,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       console.error(error instanceof Error ? error.message : error)
       process.exitCode = 1
     })
-    .finally(() => client.end())
+    .finally(async () => {
+      await closeQueues()
+      await closeDb()
+      await client.end()
+    })
 }

@@ -4,6 +4,11 @@ import { processPurgeExpiredSessions } from './system/purge-expired-sessions'
 import { SEARCH_QUEUE, searchJobs } from '../queues/search'
 import { processDetectDuplicates } from './search/detect-duplicates'
 import { processSyncListing } from './search/sync-listing'
+import { MATCHING_QUEUE, matchingJobs } from '../queues/matching'
+import { processRemoveListingMatches } from './matching/remove-listing-matches'
+import { processRescoreAll } from './matching/rescore-all'
+import { processScoreHousehold } from './matching/score-household'
+import { processScoreListing } from './matching/score-listing'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -15,5 +20,11 @@ export const processors: Record<string, Record<string, Processor>> = {
   [SEARCH_QUEUE]: {
     [searchJobs.syncListing]: processSyncListing,
     [searchJobs.detectDuplicates]: processDetectDuplicates,
+  },
+  [MATCHING_QUEUE]: {
+    [matchingJobs.scoreListing]: processScoreListing,
+    [matchingJobs.scoreHousehold]: processScoreHousehold,
+    [matchingJobs.removeListingMatches]: processRemoveListingMatches,
+    [matchingJobs.rescoreAll]: processRescoreAll,
   },
 }

@@ -1,0 +1,166 @@
+import { Form } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import {
+  disabilityTypes,
+  employmentStatuses,
+  healthStatuses,
+  hoursPreferences,
+  housingTypes,
+  incomeSources,
+  savingsBands,
+  workRadii,
+} from '@db/schema/households/constants'
+import { educationLevels, genders, needCategories } from '@db/schema/taxonomy/constants'
+import { ErrorList } from './forms'
+
+type Values = Record<string, unknown>
+type Member = Record<string, unknown>
+
+function str(v: unknown) {
+  return v === undefined || v === null ? '' : String(v)
+}
+
+/** The household file form: works without JavaScript; blank member rows are ignored. */
+export function HouseholdForm({ values, errors, submitLabel, version }: { values: Values; errors?: Record<string, string[]>; submitLabel: string; version?: number }) {
+  const { t } = useTranslation(['households', 'matching', 'common'])
+  const err = (k: string) => errors?.[k]
+  const members = [...((values.members as Member[] | undefined) ?? []), {}]
+  const needs = (values.needs as Array<{ category: string; priority: number | string; note: string }> | undefined) ?? []
+  const text = (name: string, type = 'text', extra: Record<string, string> = {}) => (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>{t(`households:fields.${name}`)}</label>
+      <input id={`f-${name}`} name={name} type={type} defaultValue={str(values[name])} aria-invalid={err(name) ? true : undefined} {...extra} />
+      <ErrorList errors={err(name)} />
+    </div>
+  )
+  const select = (name: string, options: readonly string[], labelOf: (v: string) => string, value: unknown, label: string, blank = false) => (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>{label}</label>
+      <select id={`f-${name}`} name={name} defaultValue={str(value)} aria-invalid={err(name) ? true : undefined}>
+        {blank ? <option value="">{t('common:choose')}</option> : null}
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {labelOf(o)}
+          </option>
+        ))}
+      </select>
+      <ErrorList errors={err(name)} />
+    </div>
+  )
+  const check = (name: string, checked: unknown, label: string) => (
+    <label className="checkbox" key={name}>
+      <input type="checkbox" name={name} defaultChecked={Boolean(checked)} /> {label}
+    </label>
+  )
+  return (
+    <Form method="post" className="household-form">
+      {version ? <input type="hidden" name="version" value={version} /> : null}
+      <ErrorList errors={err('form')} />
+      <fieldset>
+        <legend>{t('households:groups.region')}</legend>
+        {text('regionCode', 'text', { inputMode: 'numeric', pattern: '\\d{12}' })}
+        {text('address')}
+      </fieldset>
+      <fieldset>
+        <legend>{t('households:groups.income')}</legend>
+        {text('incomePerCapitaMonthly', 'text', { inputMode: 'decimal' })}
+        <div className="field">
+          <span>{t('households:fields.incomeSources')}</span>
+          {incomeSources.map((s) => check('incomeSources', (values.incomeSources as string[] | undefined)?.includes(s), t(`households:enums.income_sources.${s}`)))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('households:groups.assets')}</legend>
+        {select('housingType', housingTypes, (v) => t(`households:enums.housing_types.${v}`), values.housingType, t('households:fields.housingType'), true)}
+        {text('landMu', 'text', { inputMode: 'decimal' })}
+        {text('vehicleCount', 'number', { min: '0' })}
+        {select('savingsBand', savingsBands, (v) => t(`households:enums.savings_bands.${v}`), values.savingsBand, t('households:fields.savingsBand'))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('households:groups.rigid')}</legend>
+        {text('medicalMonthly', 'text', { inputMode: 'decimal' })}
+        {text('schoolingMonthly', 'text', { inputMode: 'decimal' })}
+        {text('housingMonthly', 'text', { inputMode: 'decimal' })}
+        {text('careMonthly', 'text', { inputMode: 'decimal' })}
+      </fieldset>
+      <fieldset>
+        <legend>{t('households:groups.special')}</legend>
+        {(['seriousIllness', 'singleParent', 'leftBehindChild', 'leftBehindElderly', 'disasterAffected', 'recentJobLoss'] as const).map((f) =>
+          check(f, values[f], t(`households:fields.${f}`)),
+        )}
+        {text('debtYuan', 'text', { inputMode: 'decimal' })}
+      </fieldset>
+      <fieldset>
+        <legend>{t('households:groups.members')}</legend>
+        <ErrorList errors={err('members')} />
+        {members.map((m, i) => {
+          const p = `members.${i}`
+          const field = (name: string, type = 'text') => (
+            <div className="field" key={name}>
+              <label htmlFor={`f-${p}.${name}`}>{t(`households:fields.${name}`)}</label>
+              <input id={`f-${p}.${name}`} name={`${p}.${name}`} type={type} defaultValue={str(name === 'skills' ? m.skillsText : m[name])} aria-invalid={err(`${p}.${name}`) ? true : undefined} />
+              <ErrorList errors={err(`${p}.${name}`)} />
+            </div>
+          )
+          const sel = (name: string, options: readonly string[], labelOf: (v: string) => string, blank = false) => (
+            <div className="field" key={name}>
+              <label htmlFor={`f-${p}.${name}`}>{t(`households:fields.${name}`)}</label>
+              <select id={`f-${p}.${name}`} name={`${p}.${name}`} defaultValue={str(m[name])} aria-invalid={err(`${p}.${name}`) ? true : undefined}>
+                {blank ? <option value="">{t('common:choose')}</option> : null}
+                {options.map((o) => (
+                  <option key={o} value={o}>
+                    {labelOf(o)}
+                  </option>
+                ))}
+              </select>
+              <ErrorList errors={err(`${p}.${name}`)} />
+            </div>
+          )
+          return (
+            <fieldset key={i} className="member" data-testid={`member-${i}`}>
+              <legend>{i < members.length - 1 ? t('households:fields.member_n', { n: i + 1 }) : t('households:fields.member_new')}</legend>
+              {field('fullName')}
+              {check(`${p}.isHead`, m.isHead, t('households:fields.isHead'))}
+              {field('birthDate', 'date')}
+              {sel('gender', genders, (v) => t(`matching:genders.${v}`), true)}
+              {sel('education', educationLevels, (v) => t(`matching:education_levels.${v}`), true)}
+              {sel('health', healthStatuses, (v) => t(`households:enums.health_statuses.${v}`))}
+              {sel('disabilityType', disabilityTypes, (v) => t(`households:enums.disability_types.${v}`), true)}
+              {sel('disabilityGrade', ['1', '2', '3', '4'], (v) => v, true)}
+              {check(`${p}.usesWheelchair`, m.usesWheelchair, t('households:fields.usesWheelchair'))}
+              {sel('employmentStatus', employmentStatuses, (v) => t(`households:enums.employment_statuses.${v}`), true)}
+              {sel('workRadius', workRadii, (v) => t(`matching:radii.${v}`))}
+              {sel('hoursPreference', hoursPreferences, (v) => t(`households:enums.hours_preferences.${v}`))}
+              {check(`${p}.remoteOnly`, m.remoteOnly, t('households:fields.remoteOnly'))}
+              {check(`${p}.needsChildcareHours`, m.needsChildcareHours, t('households:fields.needsChildcareHours'))}
+              {field('skills')}
+            </fieldset>
+          )
+        })}
+      </fieldset>
+      <fieldset>
+        <legend>{t('households:groups.needs')}</legend>
+        {needCategories.map((c) => {
+          const n = needs.find((x) => x.category === c)
+          return (
+            <div key={c} className="need-row">
+              {check(`needs.${c}`, Boolean(n), t(`matching:need_categories.${c}`))}
+              <select name={`needs.${c}.priority`} defaultValue={str(n?.priority ?? 2)} aria-label={t('households:fields.needPriority')}>
+                {[1, 2, 3].map((p) => (
+                  <option key={p} value={p}>
+                    {t(`matching:priorities.${p}`)}
+                  </option>
+                ))}
+              </select>
+              <input name={`needs.${c}.note`} defaultValue={n?.note ?? ''} aria-label={t('households:fields.needNote')} />
+            </div>
+          )
+        })}
+      </fieldset>
+      {errors ? <p className="error-list">{t('households:form.errors_above')}</p> : null}
+      <button type="submit" className="button">
+        {submitLabel}
+      </button>
+    </Form>
+  )
+}

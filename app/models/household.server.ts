@@ -1,0 +1,371 @@
+// Households (一户一档): caseworkers keep files for their regions, residents see and correct
+// their own and decide on consent. Every change is versioned and audited in the same transaction.
+import { createHash, randomBytes } from 'node:crypto'
+import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm'
+import type { Executor, Transaction } from '@db/client'
+import {
+  caseworkerRegions,
+  householdInvitations,
+  householdMembers,
+  householdNeeds,
+  households,
+  householdVersions,
+  matches,
+  memberSkills,
+  minimumLivingStandards,
+  regions,
+  skills,
+  users,
+  type HouseholdInput,
+} from '@db/schema'
+import { enqueueScoreHousehold } from '@workers/queues/matching'
+import { db } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
+import { assessRisk, nextReviewDate, standardFor } from './risk.server'
+
+/** A refusal the user can act on; `key` is a catalog key (households:errors.*). */
+export class HouseholdError extends Error {
+  constructor(
+    public key: string,
+    public params: Record<string, string | number> = {},
+    public status = 400,
+  ) {
+    super(key)
+  }
+}
+
+export type Actor = { id: string; role: string }
+
+export const INVITATION_TTL_DAYS = 14
+
+export async function caseworkerPrefixes(executor: Executor, userId: string): Promise<string[]> {
+  const rows = await executor.select({ code: caseworkerRegions.regionCode }).from(caseworkerRegions).where(eq(caseworkerRegions.userId, userId))
+  return rows.map((r) => r.code)
+}
+
+function inPrefixes(code: string, prefixes: string[]) {
+  return prefixes.some((p) => code.startsWith(p))
+}
+
+export async function assignCaseworkerRegion(executor: Executor, userId: string, regionCode: string) {
+  await executor.insert(caseworkerRegions).values({ userId, regionCode }).onConflictDoNothing()
+}
+
+/** The whole file: household row, members with skills, needs. */
+export async function loadHouseholdFile(executor: Executor, id: string) {
+  const [household] = await executor.select().from(households).where(eq(households.id, id))
+  if (!household) return undefined
+  const members = await executor.select().from(householdMembers).where(eq(householdMembers.householdId, id)).orderBy(desc(householdMembers.isHead), asc(householdMembers.birthDate))
+  const memberSkillRows = members.length
+    ? await executor.select().from(memberSkills).where(inArray(memberSkills.memberId, members.map((m) => m.id)))
+    : []
+  const needs = await executor.select().from(householdNeeds).where(eq(householdNeeds.householdId, id)).orderBy(asc(householdNeeds.priority))
+  return {
+    ...household,
+    members: members.map((m) => ({ ...m, skills: memberSkillRows.filter((s) => s.memberId === m.id).map((s) => ({ code: s.skillCode, level: s.level })) })),
+    needs,
+  }
+}
+export type HouseholdFile = NonNullable<Awaited<ReturnType<typeof loadHouseholdFile>>>
+
+/** Skill names or synonyms (电焊, 焊工, welding) → taxonomy codes. */
+export async function resolveSkillCodes(executor: Executor, names: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))]
+  if (wanted.length === 0) return new Map()
+  const rows = await executor
+    .select({ code: skills.code, nameZh: skills.nameZh, nameEn: skills.nameEn, synonyms: skills.synonyms })
+    .from(skills)
+    .where(or(inArray(skills.code, wanted), inArray(skills.nameZh, wanted), sql`${skills.synonyms} && ${sql.param(wanted)}::text[]`))
+  const out = new Map<string, string>()
+  for (const name of wanted) {
+    const hit = rows.find((r) => r.code === name || r.nameZh === name || r.nameEn.toLowerCase() === name.toLowerCase() || r.synonyms.includes(name))
+    if (hit) out.set(name, hit.code)
+  }
+  return out
+}
+
+async function standardForRegion(executor: Executor, regionCode: string) {
+  const prefixes = [2, 4, 6, 9, 12].filter((n) => n <= regionCode.length).map((n) => regionCode.slice(0, n))
+  const rows = await executor
+    .select({ regionCode: minimumLivingStandards.regionCode, monthlyYuan: minimumLivingStandards.monthlyYuan })
+    .from(minimumLivingStandards)
+    .where(and(inArray(minimumLivingStandards.regionCode, prefixes), sql`${minimumLivingStandards.effectiveFrom} <= current_date`))
+    .orderBy(asc(minimumLivingStandards.effectiveFrom))
+  // Later rows win for the same region (effective dates ascending).
+  const latest = new Map(rows.map((r) => [r.regionCode, r]))
+  return standardFor(regionCode, [...latest.values()])
+}
+
+function riskOf(input: HouseholdInput, standard: string) {
+  return assessRisk({
+    memberCount: input.members.length,
+    incomePerCapitaMonthly: input.incomePerCapitaMonthly,
+    medicalMonthly: input.medicalMonthly,
+    schoolingMonthly: input.schoolingMonthly,
+    housingMonthly: input.housingMonthly,
+    careMonthly: input.careMonthly,
+    debtYuan: input.debtYuan,
+    seriousIllness: input.seriousIllness || input.members.some((m) => m.health === 'serious_illness'),
+    disasterAffected: input.disasterAffected,
+    singleParent: input.singleParent,
+    leftBehindChild: input.leftBehindChild,
+    leftBehindElderly: input.leftBehindElderly,
+    recentJobLoss: input.recentJobLoss,
+    disabilityGrades: input.members.flatMap((m) => (m.disabilityGrade ? [m.disabilityGrade] : [])),
+    minimumLivingStandard: standard,
+  })
+}
+
+async function validateRegion(executor: Executor, regionCode: string) {
+  const [region] = await executor.select({ level: regions.level }).from(regions).where(eq(regions.code, regionCode))
+  if (!region || region.level !== 'village') throw new HouseholdError('households:errors.region_not_village')
+  const standard = await standardForRegion(executor, regionCode)
+  if (!standard) throw new HouseholdError('households:errors.no_standard')
+  return standard
+}
+
+function householdColumns(input: HouseholdInput) {
+  return {
+    regionCode: input.regionCode,
+    address: input.address,
+    incomePerCapitaMonthly: input.incomePerCapitaMonthly,
+    incomeSources: input.incomeSources,
+    housingType: input.housingType,
+    landMu: input.landMu,
+    vehicleCount: input.vehicleCount,
+    savingsBand: input.savingsBand,
+    medicalMonthly: input.medicalMonthly,
+    schoolingMonthly: input.schoolingMonthly,
+    housingMonthly: input.housingMonthly,
+    careMonthly: input.careMonthly,
+    seriousIllness: input.seriousIllness,
+    singleParent: input.singleParent,
+    leftBehindChild: input.leftBehindChild,
+    leftBehindElderly: input.leftBehindElderly,
+    disasterAffected: input.disasterAffected,
+    recentJobLoss: input.recentJobLoss,
+    debtYuan: input.debtYuan,
+  }
+}
+
+async function writeMembersAndNeeds(tx: Transaction, householdId: string, input: HouseholdInput) {
+  const names = input.members.flatMap((m) => m.skills.map((s) => s.code))
+  const codes = await resolveSkillCodes(tx, names)
+  const unknown = names.find((n) => !codes.has(n.trim()))
+  if (unknown) throw new HouseholdError('households:errors.unknown_skill', { skill: unknown })
+  await tx.delete(householdMembers).where(eq(householdMembers.householdId, householdId))
+  await tx.delete(householdNeeds).where(eq(householdNeeds.householdId, householdId))
+  for (const m of input.members) {
+    const { skills: memberSkillList, ...columns } = m
+    const [row] = await tx
+      .insert(householdMembers)
+      .values({ ...columns, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
+      .returning({ id: householdMembers.id })
+    const bySkill = new Map(memberSkillList.map((s) => [codes.get(s.code.trim())!, s.level]))
+    if (bySkill.size) await tx.insert(memberSkills).values([...bySkill].map(([skillCode, level]) => ({ memberId: row!.id, skillCode, level })))
+  }
+  if (input.needs.length) {
+    const byCategory = new Map(input.needs.map((n) => [n.category, n]))
+    await tx.insert(householdNeeds).values([...byCategory.values()].map((n) => ({ ...n, householdId })))
+  }
+}
+
+/** A comparable, JSON-safe view of a file (what versions store and diffs compare). */
+function snapshotOf(file: HouseholdFile) {
+  const { createdAt: _c, updatedAt: _u, members, ...rest } = file
+  return {
+    ...rest,
+    members: members.map(({ createdAt: _mc, updatedAt: _mu, id: _id, householdId: _h, ...m }) => m),
+    needs: file.needs.map(({ householdId: _h, ...n }) => n),
+  }
+}
+
+function changedFields(before: Record<string, unknown> | null, after: Record<string, unknown>) {
+  const ignore = new Set(['version', 'riskReasons', 'nextReviewOn', 'updatedAt'])
+  return Object.keys(after).filter((k) => !ignore.has(k) && JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
+}
+
+async function recordVersion(tx: Transaction, id: string, actorId: string, before: ReturnType<typeof snapshotOf> | null, action: string) {
+  const file = (await loadHouseholdFile(tx, id))!
+  const after = snapshotOf(file)
+  const fields = changedFields(before, after)
+  await tx.insert(householdVersions).values({ householdId: id, version: file.version, snapshot: after, changedFields: fields, changedById: actorId })
+  // Audit names the fields, not their values: the file holds personal data.
+  await recordAudit(tx, { actor: { id: actorId }, action, entityType: 'household', entityId: id, after: { version: file.version, changedFields: fields } })
+  return file
+}
+
+/** Caseworker records a new household in one of their regions. */
+export async function createHousehold(actor: Actor, input: HouseholdInput) {
+  const file = await db.transaction(async (tx) => {
+    const prefixes = await caseworkerPrefixes(tx, actor.id)
+    if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
+    const standard = await validateRegion(tx, input.regionCode)
+    const risk = riskOf(input, standard)
+    const [row] = await tx
+      .insert(households)
+      .values({
+        ...householdColumns(input),
+        caseworkerId: actor.id,
+        riskTier: risk.tier,
+        riskReasons: risk.reasons,
+        nextReviewOn: nextReviewDate(risk.tier, new Date()),
+      })
+      .returning({ id: households.id })
+    await writeMembersAndNeeds(tx, row!.id, input)
+    return recordVersion(tx, row!.id, actor.id, null, 'household.create')
+  })
+  await enqueueScoreHousehold(file.id, file.version)
+  return file
+}
+
+/** Loads a file the actor may edit: a caseworker's region, or the resident's own household. */
+async function loadEditable(tx: Executor, actor: Actor, id: string) {
+  const file = await loadHouseholdFile(tx, id)
+  if (!file) throw new HouseholdError('households:errors.not_found', {}, 404)
+  if (actor.role === 'caseworker') {
+    if (!inPrefixes(file.regionCode, await caseworkerPrefixes(tx, actor.id))) throw new HouseholdError('households:errors.not_found', {}, 404)
+  } else if (file.residentUserId !== actor.id) throw new HouseholdError('households:errors.not_found', {}, 404)
+  return file
+}
+
+/**
+ * Saves an edited file (caseworker in their regions, or the resident correcting their own).
+ * `expectedVersion` guards against overwriting someone else's concurrent edit.
+ */
+export async function updateHousehold(actor: Actor, id: string, input: HouseholdInput, expectedVersion?: number) {
+  const file = await db.transaction(async (tx) => {
+    await tx.execute(sql`select 1 from ${households} where ${households.id} = ${id} for update`)
+    const before = await loadEditable(tx, actor, id)
+    if (expectedVersion !== undefined && expectedVersion !== before.version) throw new HouseholdError('households:errors.stale_version', {}, 409)
+    if (actor.role === 'caseworker' && !inPrefixes(input.regionCode, await caseworkerPrefixes(tx, actor.id)))
+      throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
+    // A resident may correct the file but not move it out of their caseworker's region.
+    if (actor.role !== 'caseworker' && input.regionCode !== before.regionCode) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
+    const standard = await validateRegion(tx, input.regionCode)
+    const risk = riskOf(input, standard)
+    await tx
+      .update(households)
+      .set({
+        ...householdColumns(input),
+        riskTier: risk.tier,
+        riskReasons: risk.reasons,
+        nextReviewOn: risk.tier !== before.riskTier ? nextReviewDate(risk.tier, new Date()) : before.nextReviewOn,
+        version: before.version + 1,
+      })
+      .where(eq(households.id, id))
+    await writeMembersAndNeeds(tx, id, input)
+    return recordVersion(tx, id, actor.id, snapshotOf(before), actor.role === 'caseworker' ? 'household.update' : 'household.correct')
+  })
+  await enqueueScoreHousehold(file.id, file.version)
+  return file
+}
+
+/** The resident gives or withdraws consent; withdrawing removes every match at once. */
+export async function setConsent(actor: Actor, given: boolean) {
+  const file = await db.transaction(async (tx) => {
+    const [own] = await tx.select().from(households).where(eq(households.residentUserId, actor.id)).for('update')
+    if (!own) throw new HouseholdError('households:errors.not_found', {}, 404)
+    const before = snapshotOf((await loadHouseholdFile(tx, own.id))!)
+    if (own.consentGiven === given) return undefined
+    await tx.update(households).set({ consentGiven: given, consentChangedAt: new Date(), version: own.version + 1 }).where(eq(households.id, own.id))
+    if (!given) await tx.delete(matches).where(eq(matches.householdId, own.id))
+    return recordVersion(tx, own.id, actor.id, before, given ? 'household.consent_give' : 'household.consent_withdraw')
+  })
+  if (file) await enqueueScoreHousehold(file.id, file.version)
+  return file
+}
+
+function hashCode(code: string) {
+  return createHash('sha256').update(code.trim().toUpperCase()).digest('hex')
+}
+
+// No 0/O/1/I: codes are read out loud and typed on phones.
+const codeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+
+/** Caseworker issues a one-time invitation code for a household in their regions. Returns the plain code once. */
+export async function createInvitation(actor: Actor, householdId: string, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const file = await loadEditable(tx, actor, householdId)
+    if (file.residentUserId) throw new HouseholdError('households:errors.household_linked', {}, 409)
+    const bytes = randomBytes(10)
+    const code = [...bytes].map((b) => codeAlphabet[b % codeAlphabet.length]).join('')
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 86_400_000)
+    const [row] = await tx.insert(householdInvitations).values({ householdId, codeHash: hashCode(code), expiresAt, createdById: actor.id }).returning({ id: householdInvitations.id })
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'household.invitation_create', entityType: 'household', entityId: householdId, after: { invitationId: row!.id, expiresAt } })
+    return { code, expiresAt }
+  })
+}
+
+/** A resident links their account to a household with a code: unknown, expired or used codes fail clearly. */
+export async function redeemInvitation(actor: Actor, code: string, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const [invitation] = await tx.select().from(householdInvitations).where(eq(householdInvitations.codeHash, hashCode(code))).for('update')
+    if (!invitation) throw new HouseholdError('households:errors.code_invalid')
+    if (invitation.usedAt) throw new HouseholdError('households:errors.code_used')
+    if (invitation.expiresAt <= now) throw new HouseholdError('households:errors.code_expired')
+    const [already] = await tx.select({ id: households.id }).from(households).where(eq(households.residentUserId, actor.id))
+    if (already) throw new HouseholdError('households:errors.already_linked', {}, 409)
+    const [household] = await tx.select().from(households).where(eq(households.id, invitation.householdId)).for('update')
+    if (!household || household.residentUserId) throw new HouseholdError('households:errors.household_linked', {}, 409)
+    await tx.update(householdInvitations).set({ usedAt: now, usedById: actor.id }).where(eq(householdInvitations.id, invitation.id))
+    const before = snapshotOf((await loadHouseholdFile(tx, household.id))!)
+    await tx.update(households).set({ residentUserId: actor.id, version: household.version + 1 }).where(eq(households.id, household.id))
+    await recordVersion(tx, household.id, actor.id, before, 'household.link_resident')
+    return { householdId: household.id }
+  })
+}
+
+/** The resident's own file (or undefined when the account is not linked yet). */
+export async function getOwnHousehold(userId: string) {
+  const [row] = await db.select({ id: households.id }).from(households).where(eq(households.residentUserId, userId))
+  return row ? loadHouseholdFile(db, row.id) : undefined
+}
+
+/** Staff opening a full profile: scoped to the caseworker's regions and audited. */
+export async function viewHouseholdAsStaff(actor: Actor, id: string) {
+  return db.transaction(async (tx) => {
+    const file = await loadEditable(tx, actor, id)
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'household.view_full', entityType: 'household', entityId: id })
+    return file
+  })
+}
+
+/** Households in the caseworker's regions, highest risk and nearest review first. */
+export async function listCaseworkerHouseholds(caseworkerId: string, options: { limit?: number; offset?: number } = {}) {
+  const prefixes = await caseworkerPrefixes(db, caseworkerId)
+  if (prefixes.length === 0) return []
+  const where: SQL = or(...prefixes.map((p) => like(households.regionCode, `${p}%`)))!
+  return db
+    .select({
+      id: households.id,
+      regionCode: households.regionCode,
+      riskTier: households.riskTier,
+      nextReviewOn: households.nextReviewOn,
+      consentGiven: households.consentGiven,
+      version: households.version,
+      headName: sql<string>`(select full_name from household_members m where m.household_id = "households"."id" order by is_head desc, birth_date limit 1)`,
+      matchCount: sql<number>`(select count(*)::int from matches x where x.household_id = "households"."id" and jsonb_array_length(x.blockers) = 0)`,
+      applicationCount: sql<number>`(select count(*)::int from applications a where a.household_id = "households"."id")`,
+    })
+    .from(households)
+    .where(where)
+    .orderBy(asc(households.riskTier), asc(households.nextReviewOn))
+    .limit(Math.min(options.limit ?? 100, 500))
+    .offset(options.offset ?? 0)
+}
+
+export async function householdVersionsOf(actor: Actor, id: string) {
+  await loadEditable(db, actor, id)
+  return db
+    .select({
+      version: householdVersions.version,
+      changedAt: householdVersions.changedAt,
+      changedFields: householdVersions.changedFields,
+      changedByName: users.displayName,
+    })
+    .from(householdVersions)
+    .leftJoin(users, eq(users.id, householdVersions.changedById))
+    .where(eq(householdVersions.householdId, id))
+    .orderBy(desc(householdVersions.version))
+}

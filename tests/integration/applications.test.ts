@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { createInvitation, redeemInvitation, setConsent } from '~/models/household.server'
+import { ApplicationError, applyToListing, decideApplication, inviteCandidate, listCandidates, listOffersForResident, respondToInvitation } from '~/models/applications.server'
+import { scoreHousehold } from '~/models/matches.server'
+import { makeCaseworker, makeHousehold } from '../factories/households'
+import { makeListing } from '../factories/match-listings'
+import { makeUser } from '../factories/users'
+
+async function refusal(promise: Promise<unknown>) {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof ApplicationError) return error.key
+    throw error
+  }
+  throw new Error('expected a refusal')
+}
+
+async function linkedHousehold(fullName = '吴光辉') {
+  const cw = await makeCaseworker()
+  const file = await makeHousehold({ members: [{ fullName }] }, cw)
+  const resident = await makeUser({ role: 'resident' })
+  const { code } = await createInvitation({ id: cw.id, role: 'caseworker' }, file.id)
+  await redeemInvitation({ id: resident.id, role: 'resident' }, code)
+  await setConsent({ id: resident.id, role: 'resident' }, true)
+  await scoreHousehold(file.id)
+  return { file, resident }
+}
+
+describe('applications and invitations', () => {
+  it('keeps an invited candidate masked until they accept the invitation', async () => {
+    const org = await makeUser({ role: 'org_member' })
+    const actor = { id: org.id, organizationId: org.organizationId }
+    const job = await makeListing({ organizationId: org.organizationId!, regionCode: '522634' })
+    const { file, resident } = await linkedHousehold()
+    await scoreHousehold(file.id)
+    const before = (await listCandidates(actor, job.id)).candidates.find((c) => c.householdId === file.id)!
+    expect(before.fullName).toBeNull()
+    expect(before.surname).toBe('吴')
+    const invitation = await inviteCandidate(actor, job.id, file.id)
+    expect(await refusal(inviteCandidate(actor, job.id, file.id))).toBe('matching:errors.not_allowed')
+    const invited = (await listCandidates(actor, job.id)).candidates.find((c) => c.householdId === file.id)!
+    expect(invited.status).toBe('invited')
+    expect(invited.fullName).toBeNull()
+    const offers = await listOffersForResident(resident.id)
+    expect(offers.applications.map((a) => a.status)).toEqual(['invited'])
+    await respondToInvitation({ id: resident.id }, invitation.id, true)
+    const accepted = (await listCandidates(actor, job.id)).candidates.find((c) => c.householdId === file.id)!
+    expect(accepted.fullName).toBe('吴光辉')
+    await decideApplication(actor, invitation.id, 'complete')
+    expect(await refusal(decideApplication(actor, invitation.id, 'complete'))).toBe('matching:errors.not_allowed')
+  })
+
+  it('refuses applications without consent, twice, or to another organization’s listing decisions', async () => {
+    const org = await makeUser({ role: 'org_member' })
+    const stranger = await makeUser({ role: 'org_member' })
+    const job = await makeListing({ organizationId: org.organizationId!, regionCode: '522634' })
+    const { resident } = await linkedHousehold('杨再芬')
+    const application = await applyToListing({ id: resident.id }, job.id)
+    expect(await refusal(applyToListing({ id: resident.id }, job.id))).toBe('matching:errors.not_allowed')
+    expect(await refusal(decideApplication({ id: stranger.id, organizationId: stranger.organizationId }, application.id, 'accept'))).toBe('matching:errors.not_found')
+    expect(await refusal(listCandidates({ id: stranger.id, organizationId: stranger.organizationId }, job.id))).toBe('matching:errors.not_found')
+
+    const other = await makeListing({ organizationId: org.organizationId!, regionCode: '522634', title: '第二个岗位' })
+    await setConsent({ id: resident.id, role: 'resident' }, false)
+    expect(await refusal(applyToListing({ id: resident.id }, other.id))).toBe('matching:errors.no_consent')
+    expect((await listOffersForResident(resident.id)).offers).toEqual([])
+    // Decline an invitation is only possible when invited.
+    expect(await refusal(respondToInvitation({ id: resident.id }, application.id, false))).toBe('matching:errors.not_allowed')
+  })
+})

@@ -1,0 +1,43 @@
+import { getQueue } from './connection'
+
+export const MATCHING_QUEUE = 'matching'
+
+export const matchingJobs = {
+  scoreListing: 'score-listing',
+  scoreHousehold: 'score-household',
+  removeListingMatches: 'remove-listing-matches',
+  rescoreAll: 'rescore-all',
+} as const
+
+// Job ids are deterministic (no ':' allowed): the same version enqueued twice is one job.
+// `tag` names an event that changes scores without a new version (an application accepted
+// or completed changes fairness and remaining capacity), so that event is scored once too.
+
+/** A listing was published or edited: score it against its candidate households. */
+export async function enqueueScoreListing(listingId: string, version: number, tag?: string) {
+  const jobId = `score-listing-${listingId}-v${version}${tag ? `-${tag}` : ''}`
+  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreListing, { listingId, version }, { jobId })
+}
+
+/** A household file changed (or consent changed): rescore it against open listings. */
+export async function enqueueScoreHousehold(householdId: string, version: number, tag?: string) {
+  const jobId = `score-household-${householdId}-v${version}${tag ? `-${tag}` : ''}`
+  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreHousehold, { householdId, version }, { jobId })
+}
+
+/** A listing was closed (or paused/deleted): drop its matches. */
+export async function enqueueRemoveListingMatches(listingId: string, at = new Date()) {
+  return getQueue(MATCHING_QUEUE).add(matchingJobs.removeListingMatches, { listingId }, { jobId: `remove-listing-matches-${listingId}-${at.getTime()}` })
+}
+
+/**
+ * One batch of a full rescore. The run's cursor lives in `rescore_runs`, so a crashed or
+ * interrupted run resumes from the last stored cursor when the next batch job runs.
+ */
+export async function enqueueRescoreBatch(runId: string, batch: number, batchSize?: number) {
+  return getQueue(MATCHING_QUEUE).add(
+    matchingJobs.rescoreAll,
+    { runId, ...(batchSize ? { batchSize } : {}) },
+    { jobId: `rescore-all-${runId}-${batch}` },
+  )
+}
