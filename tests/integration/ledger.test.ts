@@ -145,7 +145,7 @@ describe('ledger under concurrency (real PostgreSQL)', () => {
     )
     const outcomes = await Promise.all(attempts)
     for (const h of holds) expect(outcomes.filter((o) => o.hold === h.id && o.ok)).toHaveLength(1)
-    const resolutions = await db.execute<{ n: number }>(sql`select count(*)::int n from ledger_transfers where pending_id in ${sql.join(holds.map((h) => sql`${h.id}`), sql`, `)}`)
+    const resolutions = await db.execute<{ n: number }>(sql`select count(*)::int n from ledger_transfers where pending_id in (${sql.join(holds.map((h) => sql`${h.id}`), sql`, `)})`)
     expect([...resolutions][0]!.n).toBe(10)
     expect(await checkLedger()).toEqual([])
   })
