@@ -81,11 +81,14 @@ async function pledgeTarget(executor: Executor, listingId: string): Promise<Pled
   return row as PledgeTarget
 }
 
+/** A hold lives at most a year; a donor whose listing runs longer pledges again. */
+export const MAX_HOLD_SECONDS = 366 * 24 * 3600
+
 /** Seconds until the end of the listing's last day (Asia/Shanghai), or the default life. */
 export function holdTimeout(endsOn: string | null, now = new Date()) {
   if (!endsOn) return DEFAULT_HOLD_SECONDS
   const end = new Date(`${endsOn}T23:59:59+08:00`).getTime()
-  return Math.max(1, Math.floor((end - now.getTime()) / 1000))
+  return Math.min(MAX_HOLD_SECONDS, Math.max(1, Math.floor((end - now.getTime()) / 1000)))
 }
 
 // ───────────────────────────── pledges ─────────────────────────────

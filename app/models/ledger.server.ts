@@ -295,7 +295,7 @@ async function applyTransfer(tx: Transaction, input: TransferInput, now: Date): 
     if (debitId === creditId) throw new LedgerError('accounts_must_differ', {}, input.id)
     if (input.amount === undefined) throw new LedgerError('amount_invalid', { value: '' }, input.id)
     if (input.pendingId) throw new LedgerError('pending_fields_mismatch', { pendingId: input.pendingId }, input.id)
-    if (input.timeoutSeconds !== undefined && (!input.pending || !Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds <= 0)) {
+    if (input.timeoutSeconds !== undefined && (!input.pending || !Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds <= 0 || input.timeoutSeconds > 2_147_483_647)) {
       throw new LedgerError('timeout_invalid', { value: String(input.timeoutSeconds) }, input.id)
     }
     // Ledger comes from the accounts when not given; it must match both.
