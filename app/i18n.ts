@@ -2,8 +2,10 @@
 // public/locales/<lng>/<namespace>.json and are bundled so hydration never waits on a fetch.
 import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
+import enLedger from '../public/locales/en/ledger.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
+import zhLedger from '../public/locales/zh-CN/ledger.json'
 
 export const supportedLngs = ['zh-CN', 'en'] as const
 export type Locale = (typeof supportedLngs)[number]
@@ -11,8 +13,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth },
-  en: { common: enCommon, auth: enAuth },
+  'zh-CN': { common: zhCommon, auth: zhAuth, ledger: zhLedger },
+  en: { common: enCommon, auth: enAuth, ledger: enLedger },
 } as const
 
 export const i18nConfig = {
