@@ -34,10 +34,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 
 const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
-  resident: [{ to: '/me', key: 'nav.my_household' }],
-  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }],
-  org_member: [{ to: '/org', key: 'nav.my_organization' }],
-  donor: [{ to: '/donor', key: 'nav.my_donations' }],
+  resident: [{ to: '/me', key: 'nav.my_household' }, { to: '/me/receipts', key: 'ledger:nav.receipts' }],
+  caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/caseworker/receipts', key: 'ledger:nav.confirm_receipts' }],
+  org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/ledger', key: 'ledger:nav.org_ledger' }, { to: '/org/claims', key: 'ledger:nav.claims' }],
+  donor: [{ to: '/donor', key: 'nav.my_donations' }, { to: '/donor/gifts', key: 'ledger:nav.gifts' }],
   admin: [{ to: '/admin', key: 'nav.admin' }],
 }
 

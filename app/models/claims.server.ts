@@ -183,5 +183,41 @@ export async function milestoneHistory(listingId: string, executor: Executor = d
         .where(inArray(milestoneSubmissions.milestoneId, milestones.map((m) => m.id)))
         .orderBy(asc(milestoneSubmissions.createdAt))
     : []
-  return milestones.map((m) => ({ ...m, submissions: subs.filter((x) => x.s.milestoneId === m.id).map((x) => ({ ...x.s, paid: x.amount, organizationName: x.organizationName })) }))
+  return milestones.map((m) => ({ ...m, submissions: subs.filter((x) => x.s.milestoneId === m.id).map((x) => ({ ...x.s, paid: x.amount ? new Decimal(x.amount).toFixed(2) : null, organizationName: x.organizationName })) }))
+}
+
+/** Claims on the organization's own projects waiting for its decision. */
+export async function claimsAwaitingDecision(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ claim: projectClaims, title: listings.title, organizationName: organizations.name })
+    .from(projectClaims)
+    .innerJoin(listings, eq(listings.id, projectClaims.listingId))
+    .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
+    .where(and(eq(listings.organizationId, organizationId), eq(projectClaims.status, 'pending')))
+    .orderBy(asc(projectClaims.createdAt))
+}
+
+/** Milestone evidence on the organization's own projects waiting for review. */
+export async function submissionsAwaitingReview(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ submission: milestoneSubmissions, title: listings.title, milestoneTitle: projectMilestones.title, share: projectMilestones.budgetSharePercent, budget: projectClaims.budget, organizationName: organizations.name })
+    .from(milestoneSubmissions)
+    .innerJoin(projectClaims, eq(projectClaims.id, milestoneSubmissions.claimId))
+    .innerJoin(listings, eq(listings.id, projectClaims.listingId))
+    .innerJoin(projectMilestones, eq(projectMilestones.id, milestoneSubmissions.milestoneId))
+    .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
+    .where(and(eq(listings.organizationId, organizationId), eq(milestoneSubmissions.status, 'submitted')))
+    .orderBy(asc(milestoneSubmissions.createdAt))
+}
+
+/** Published projects open for claims (not the organization's own). */
+export async function openProjects(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ id: listings.id, title: listings.title, budget: projectDetails.budget, organizationName: organizations.name })
+    .from(listings)
+    .innerJoin(projectDetails, eq(projectDetails.listingId, listings.id))
+    .innerJoin(organizations, eq(organizations.id, listings.organizationId))
+    .where(and(eq(listings.status, 'published'), eq(projectDetails.claimOpen, true), sql`${listings.organizationId} <> ${organizationId}`))
+    .orderBy(asc(listings.createdAt))
+    .limit(100)
 }

@@ -293,3 +293,27 @@ export function newPledgeKey() {
 }
 
 export { LedgerError }
+
+/** What the pledge page needs to show about a listing (public facts only). */
+export async function listingForGiving(listingId: string) {
+  const [row] = await defaultDb
+    .select({
+      id: listings.id,
+      title: listings.title,
+      kind: listings.kind,
+      status: listings.status,
+      organizationId: listings.organizationId,
+      endsOn: listings.endsOn,
+      donationType: donationDetails.donationType,
+      itemKind: donationDetails.itemKind,
+      itemUnit: donationDetails.itemUnit,
+      targetAmount: donationDetails.targetAmount,
+      budget: projectDetails.budget,
+    })
+    .from(listings)
+    .leftJoin(donationDetails, eq(donationDetails.listingId, listings.id))
+    .leftJoin(projectDetails, eq(projectDetails.listingId, listings.id))
+    .where(eq(listings.id, listingId))
+  if (!row || (row.kind !== 'donation' && row.kind !== 'project')) return null
+  return row
+}

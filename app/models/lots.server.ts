@@ -8,7 +8,7 @@ import { randomInt, randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
-import { distributions, donationDetails, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
+import { distributions, donationDetails, users, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { FlowError, isOutlier, type Actor } from './donations.server'
@@ -264,3 +264,9 @@ export function newKey() {
   return randomUUID()
 }
 
+
+/** A resident's id by username (the org names who may confirm in the app). */
+export async function residentIdByUsername(username: string, executor: Executor = defaultDb) {
+  const [row] = await executor.select({ id: users.id }).from(users).where(and(eq(users.username, username.trim().toLowerCase()), eq(users.role, 'resident')))
+  return row?.id ?? null
+}

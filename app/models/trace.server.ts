@@ -247,3 +247,22 @@ export async function organizationLedgerCsv(organizationId: string, labels: (key
     [...rows].map((r) => [new Date(r.created_at).toISOString(), r.id, r.code, r.ledger, new Decimal(r.amount).toFixed(), r.phase, r.debit, r.credit, r.listing ?? '', r.lot_id ?? '']),
   )
 }
+
+/** An organization's money listings and projects with live totals, its lots with positions. */
+export async function organizationOverview(organizationId: string) {
+  const { listingMoneyTotals } = await import('./donations.server')
+  const { listingItemTotals, lotsOfOrganization, distributionsOfLots } = await import('./lots.server')
+  const own = await db
+    .select({ id: listings.id, title: listings.title, kind: listings.kind, status: listings.status })
+    .from(listings)
+    .where(sql`${listings.organizationId} = ${organizationId} and ${listings.kind} in ('donation', 'project')`)
+    .orderBy(asc(listings.createdAt))
+  const withTotals = await Promise.all(own.map(async (l) => ({ ...l, money: await listingMoneyTotals(l.id), items: await listingItemTotals(l.id) })))
+  const lots = await lotsOfOrganization(organizationId)
+  const positions = await lotPositions(lots.map((l) => l.id))
+  const dists = await distributionsOfLots(lots.map((l) => l.id))
+  return {
+    listings: withTotals,
+    lots: lots.map((l) => ({ ...l, position: positions.get(l.id)!, distributions: dists.filter((d) => d.d.lotId === l.id).map((d) => ({ ...d.d, amount: d.amount })) })),
+  }
+}
