@@ -19,6 +19,7 @@ export function FlowChart({ links, label, height = 360 }: { links: FlowLink[]; l
       chart = instance
       const nodes = [...new Set(links.flatMap((l) => [l.source, l.target]))]
       instance.setOption({
+        animation: false,
         tooltip: { trigger: 'item' },
         series: [
           {

@@ -248,156 +248,249 @@ async function recordFailure(error: LedgerError) {
     .onConflictDoNothing()
 }
 
-async function lockAccounts(tx: Transaction, ids: string[]) {
-  // Fixed order (lower id first) so two transfers between the same pair never deadlock.
-  const sorted = [...new Set(ids)].sort()
-  const rows = await tx.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, sorted)).orderBy(asc(ledgerAccounts.id)).for('update')
-  return new Map(rows.map((r) => [r.id, r]))
-}
+type Deltas = { dp: Decimal; dq: Decimal; cp: Decimal; cq: Decimal }
+type Planned = { input: TransferInput; values: typeof ledgerTransfers.$inferInsert }
 
-/** One transfer inside an open transaction. Throws LedgerError; returns the row and whether it is new. */
-async function applyTransfer(tx: Transaction, input: TransferInput, now: Date): Promise<{ transfer: Transfer; created: boolean }> {
-  if (!input.id || input.id.length > 128) throw new LedgerError('id_invalid', {}, input.id)
-  const [existing] = await tx.select().from(ledgerTransfers).where(eq(ledgerTransfers.id, input.id))
-  if (existing) return { transfer: compareWithExisting(existing, input), created: false }
-  const [failed] = await tx.select().from(ledgerFailedTransfers).where(eq(ledgerFailedTransfers.id, input.id))
-  if (failed) throw new LedgerError('previously_failed', { reason: failed.reason }, input.id)
+/**
+ * One database transaction's worth of transfers. Reads everything it needs in a few set
+ * queries, locks every account involved at once in a fixed order (lower id first, so two
+ * batches never deadlock), applies the transfers in memory under those locks, then writes
+ * all rows in one insert and each account once. Set-wise I/O is what makes the batch API fast.
+ */
+class Batch {
+  private readonly existing = new Map<string, Transfer>()
+  private readonly failed = new Map<string, string>()
+  private readonly pendings = new Map<string, Transfer>()
+  private readonly resolvedBy = new Map<string, string>()
+  private readonly accounts = new Map<string, Account>()
+  private readonly deltas = new Map<string, Deltas>()
+  private readonly planned: Planned[] = []
+  private readonly plannedById = new Map<string, Planned>()
 
-  const resolving = !!(input.postPending || input.voidPending)
-  let pending: Transfer | undefined
-  let debitId = input.debitAccountId
-  let creditId = input.creditAccountId
-  let ledger = input.ledger
-  let amount: Decimal
+  constructor(
+    private readonly tx: Transaction,
+    private readonly now: Date,
+  ) {}
 
-  if (resolving) {
-    if (!input.pendingId) throw new LedgerError('pending_not_found', { pendingId: '' }, input.id)
-    ;[pending] = await tx.select().from(ledgerTransfers).where(eq(ledgerTransfers.id, input.pendingId))
-    if (!pending) throw new LedgerError('pending_not_found', { pendingId: input.pendingId }, input.id)
-    if (!pending.pending) throw new LedgerError('pending_not_pending', { pendingId: input.pendingId }, input.id)
-    if ((debitId && debitId !== pending.debitAccountId) || (creditId && creditId !== pending.creditAccountId) || (ledger && ledger !== pending.ledger)) {
-      throw new LedgerError('pending_fields_mismatch', { pendingId: pending.id }, input.id)
+  async prepare(inputs: TransferInput[]) {
+    const tx = this.tx
+    const ids = [...new Set(inputs.map((i) => i.id).filter((id) => id && id.length <= 128))]
+    const pendingIds = [...new Set(inputs.filter((i) => (i.postPending || i.voidPending) && i.pendingId).map((i) => i.pendingId!))]
+    const lookup = [...new Set([...ids, ...pendingIds])]
+    if (lookup.length) {
+      for (const row of await tx.select().from(ledgerTransfers).where(inArray(ledgerTransfers.id, lookup))) {
+        if (ids.includes(row.id)) this.existing.set(row.id, row)
+        if (row.pending) this.pendings.set(row.id, row)
+      }
     }
-    debitId = pending.debitAccountId
-    creditId = pending.creditAccountId
-    ledger = pending.ledger
-    const scale = await assetScale(tx, ledger)
-    const held = new Decimal(pending.amount)
-    if (input.voidPending) {
+    if (ids.length) {
+      for (const row of await tx.select().from(ledgerFailedTransfers).where(inArray(ledgerFailedTransfers.id, ids))) this.failed.set(row.id, row.reason)
+    }
+    const accountIds = new Set<string>()
+    for (const i of inputs) {
+      if (i.debitAccountId) accountIds.add(i.debitAccountId)
+      if (i.creditAccountId) accountIds.add(i.creditAccountId)
+      const p = i.pendingId ? this.pendings.get(i.pendingId) : undefined
+      if (p) {
+        accountIds.add(p.debitAccountId)
+        accountIds.add(p.creditAccountId)
+      }
+    }
+    const sorted = [...accountIds].filter((id) => /^[0-9a-f-]{36}$/i.test(id)).sort()
+    if (sorted.length) {
+      const rows = await tx.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, sorted)).orderBy(asc(ledgerAccounts.id)).for('update')
+      for (const row of rows) this.accounts.set(row.id, row)
+    }
+    // Under the locks: a concurrent resolution of these holds has committed by now, or will come after us.
+    if (pendingIds.length) {
+      for (const row of await tx.select({ id: ledgerTransfers.id, pendingId: ledgerTransfers.pendingId }).from(ledgerTransfers).where(inArray(ledgerTransfers.pendingId, pendingIds))) {
+        this.resolvedBy.set(row.pendingId!, row.id)
+      }
+    }
+  }
+
+  private delta(accountId: string) {
+    let d = this.deltas.get(accountId)
+    if (!d) {
+      d = { dp: new Decimal(0), dq: new Decimal(0), cp: new Decimal(0), cq: new Decimal(0) }
+      this.deltas.set(accountId, d)
+    }
+    return d
+  }
+
+  /** Balances as they stand within this batch (locked row + this batch's changes). */
+  private current(account: Account) {
+    const d = this.deltas.get(account.id)
+    return {
+      debitsPending: new Decimal(account.debitsPending).plus(d?.dp ?? 0),
+      debitsPosted: new Decimal(account.debitsPosted).plus(d?.dq ?? 0),
+      creditsPending: new Decimal(account.creditsPending).plus(d?.cp ?? 0),
+      creditsPosted: new Decimal(account.creditsPosted).plus(d?.cq ?? 0),
+    }
+  }
+
+  /** Checks one transfer against the batch's view and plans its row. Throws LedgerError. */
+  async apply(input: TransferInput): Promise<{ planned?: Planned; existing?: Transfer }> {
+    if (!input.id || input.id.length > 128) throw new LedgerError('id_invalid', {}, input.id)
+    const existing = this.existing.get(input.id)
+    if (existing) return { existing: compareWithExisting(existing, input) }
+    const inBatch = this.plannedById.get(input.id)
+    if (inBatch) return { planned: inBatch, existing: compareWithExisting(inBatch.values as Transfer, input) }
+    const failed = this.failed.get(input.id)
+    if (failed) throw new LedgerError('previously_failed', { reason: failed }, input.id)
+
+    const resolving = !!(input.postPending || input.voidPending)
+    let pending: Transfer | undefined
+    let debitId = input.debitAccountId
+    let creditId = input.creditAccountId
+    let ledger = input.ledger
+    let amount: Decimal
+
+    if (resolving) {
+      if (!input.pendingId) throw new LedgerError('pending_not_found', { pendingId: '' }, input.id)
+      pending = this.pendings.get(input.pendingId)
+      if (!pending) {
+        const [row] = await this.tx.select().from(ledgerTransfers).where(eq(ledgerTransfers.id, input.pendingId))
+        if (row && !row.pending) throw new LedgerError('pending_not_pending', { pendingId: input.pendingId }, input.id)
+        throw new LedgerError('pending_not_found', { pendingId: input.pendingId }, input.id)
+      }
+      if ((debitId && debitId !== pending.debitAccountId) || (creditId && creditId !== pending.creditAccountId) || (ledger && ledger !== pending.ledger)) {
+        throw new LedgerError('pending_fields_mismatch', { pendingId: pending.id }, input.id)
+      }
+      debitId = pending.debitAccountId
+      creditId = pending.creditAccountId
+      ledger = pending.ledger
+      const scale = await assetScale(this.tx, ledger)
+      const held = new Decimal(pending.amount)
       amount = input.amount === undefined ? held : parseAmount(input.amount, scale, input.id)
-      if (!amount.eq(held)) throw new LedgerError('void_amount_mismatch', { amount: amount.toString(), held: held.toString() }, input.id)
+      if (input.voidPending && !amount.eq(held)) throw new LedgerError('void_amount_mismatch', { amount: amount.toString(), held: held.toString() }, input.id)
+      if (input.postPending && amount.gt(held)) throw new LedgerError('post_exceeds_pending', { amount: amount.toString(), held: held.toString() }, input.id)
     } else {
-      amount = input.amount === undefined ? held : parseAmount(input.amount, scale, input.id)
-      if (amount.gt(held)) throw new LedgerError('post_exceeds_pending', { amount: amount.toString(), held: held.toString() }, input.id)
+      if (!debitId || !creditId) throw new LedgerError('account_not_found', { account: debitId ?? creditId ?? '' }, input.id)
+      if (debitId === creditId) throw new LedgerError('accounts_must_differ', {}, input.id)
+      if (input.amount === undefined) throw new LedgerError('amount_invalid', { value: '' }, input.id)
+      if (input.pendingId) throw new LedgerError('pending_fields_mismatch', { pendingId: input.pendingId }, input.id)
+      if (input.timeoutSeconds !== undefined && (!input.pending || !Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds <= 0 || input.timeoutSeconds > 2_147_483_647)) {
+        throw new LedgerError('timeout_invalid', { value: String(input.timeoutSeconds) }, input.id)
+      }
+      const d = this.accounts.get(debitId)
+      if (!d) throw new LedgerError('account_not_found', { account: debitId }, input.id)
+      ledger ??= d.ledger
+      amount = parseAmount(input.amount, await assetScale(this.tx, ledger), input.id)
     }
-  } else {
-    if (!debitId || !creditId) throw new LedgerError('account_not_found', { account: debitId ?? creditId ?? '' }, input.id)
-    if (debitId === creditId) throw new LedgerError('accounts_must_differ', {}, input.id)
-    if (input.amount === undefined) throw new LedgerError('amount_invalid', { value: '' }, input.id)
-    if (input.pendingId) throw new LedgerError('pending_fields_mismatch', { pendingId: input.pendingId }, input.id)
-    if (input.timeoutSeconds !== undefined && (!input.pending || !Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds <= 0 || input.timeoutSeconds > 2_147_483_647)) {
-      throw new LedgerError('timeout_invalid', { value: String(input.timeoutSeconds) }, input.id)
+
+    const debit = this.accounts.get(debitId)
+    const credit = this.accounts.get(creditId)
+    if (!debit) throw new LedgerError('account_not_found', { account: debitId }, input.id)
+    if (!credit) throw new LedgerError('account_not_found', { account: creditId }, input.id)
+    if (debit.ledger !== ledger || credit.ledger !== ledger) {
+      throw new LedgerError('ledger_mismatch', { debit: debit.ledger, credit: credit.ledger, ledger }, input.id)
     }
-    // Ledger comes from the accounts when not given; it must match both.
-    const [d] = await tx.select({ ledger: ledgerAccounts.ledger }).from(ledgerAccounts).where(eq(ledgerAccounts.id, debitId))
-    if (!d) throw new LedgerError('account_not_found', { account: debitId }, input.id)
-    ledger ??= d.ledger
-    amount = parseAmount(input.amount, await assetScale(tx, ledger), input.id)
+
+    const held = pending ? new Decimal(pending.amount) : new Decimal(0)
+    let dPending = new Decimal(0)
+    let dPosted = new Decimal(0)
+    if (input.pending) dPending = amount
+    else if (input.postPending) {
+      dPending = held.neg()
+      dPosted = amount
+    } else if (input.voidPending) dPending = held.neg()
+    else dPosted = amount
+
+    if (pending) {
+      const by = this.resolvedBy.get(pending.id)
+      if (by) throw new LedgerError('pending_already_resolved', { pendingId: pending.id, by }, input.id)
+      if (input.postPending && pending.expiresAt && new Date(pending.expiresAt).getTime() <= this.now.getTime()) {
+        throw new LedgerError('pending_expired', { pendingId: pending.id }, input.id)
+      }
+    } else if (debit.closedAt || credit.closedAt) throw new LedgerError('account_closed', {}, input.id)
+
+    const db_ = this.current(debit)
+    const cr_ = this.current(credit)
+    if (debit.debitsMustNotExceedCredits) {
+      const after = db_.debitsPending.plus(db_.debitsPosted).plus(dPending).plus(dPosted)
+      if (after.gt(db_.creditsPosted)) {
+        throw new LedgerError('exceeds_credits', { available: db_.creditsPosted.minus(db_.debitsPending).minus(db_.debitsPosted).toString(), amount: amount.toString() }, input.id)
+      }
+    }
+    if (credit.creditsMustNotExceedDebits) {
+      const after = cr_.creditsPending.plus(cr_.creditsPosted).plus(dPending).plus(dPosted)
+      if (after.gt(cr_.debitsPosted)) throw new LedgerError('exceeds_debits', { amount: amount.toString() }, input.id)
+    }
+
+    // Commit to the batch's view.
+    const dd = this.delta(debitId)
+    dd.dp = dd.dp.plus(dPending)
+    dd.dq = dd.dq.plus(dPosted)
+    const cd = this.delta(creditId)
+    cd.cp = cd.cp.plus(dPending)
+    cd.cq = cd.cq.plus(dPosted)
+    const expiresAt = input.pending && input.timeoutSeconds ? new Date(this.now.getTime() + input.timeoutSeconds * 1000) : null
+    const values = {
+      id: input.id,
+      debitAccountId: debitId,
+      creditAccountId: creditId,
+      amount: amount.toFixed(),
+      ledger: ledger!,
+      code: input.code,
+      pending: !!input.pending,
+      postPending: !!input.postPending,
+      voidPending: !!input.voidPending,
+      linked: false,
+      pendingId: input.pendingId ?? null,
+      timeoutSeconds: input.pending ? (input.timeoutSeconds ?? null) : null,
+      expiresAt,
+      listingId: input.listingId ?? null,
+      lotId: input.lotId ?? null,
+      milestoneId: input.milestoneId ?? null,
+      claimId: input.claimId ?? null,
+      actorId: input.actorId ?? null,
+      note: input.note ?? null,
+      createdAt: this.now,
+    }
+    const planned = { input, values }
+    this.planned.push(planned)
+    this.plannedById.set(input.id, planned)
+    if (values.pending) this.pendings.set(input.id, { ...values, seq: 0 } as Transfer)
+    if (pending) this.resolvedBy.set(pending.id, input.id)
+    return { planned }
   }
 
-  const accounts = await lockAccounts(tx, [debitId, creditId])
-  const debit = accounts.get(debitId)
-  const credit = accounts.get(creditId)
-  if (!debit) throw new LedgerError('account_not_found', { account: debitId }, input.id)
-  if (!credit) throw new LedgerError('account_not_found', { account: creditId }, input.id)
-  if (debit.ledger !== ledger || credit.ledger !== ledger) {
-    throw new LedgerError('ledger_mismatch', { debit: debit.ledger, credit: credit.ledger, ledger }, input.id)
-  }
-
-  // Deltas to the four balances of each side.
-  const held = pending ? new Decimal(pending.amount) : new Decimal(0)
-  let dPending = new Decimal(0)
-  let dPosted = new Decimal(0)
-  if (input.pending) dPending = amount
-  else if (input.postPending) {
-    dPending = held.neg()
-    dPosted = amount
-  } else if (input.voidPending) dPending = held.neg()
-  else dPosted = amount
-
-  if (pending) {
-    // Under the account locks: a concurrent resolution has committed by now, or never will first.
-    const [resolved] = await tx.select({ id: ledgerTransfers.id }).from(ledgerTransfers).where(eq(ledgerTransfers.pendingId, pending.id))
-    if (resolved) throw new LedgerError('pending_already_resolved', { pendingId: pending.id, by: resolved.id }, input.id)
-    if (input.postPending && pending.expiresAt && pending.expiresAt.getTime() <= now.getTime()) {
-      throw new LedgerError('pending_expired', { pendingId: pending.id }, input.id)
+  /** Writes every planned row in one insert and each touched account once. */
+  async flush(linked: boolean): Promise<Map<string, Transfer>> {
+    const written = new Map<string, Transfer>()
+    if (!this.planned.length) return written
+    const many = linked && this.planned.length > 1
+    try {
+      const rows = await this.tx
+        .insert(ledgerTransfers)
+        .values(this.planned.map((p, i) => ({ ...p.values, linked: many && i < this.planned.length - 1 })))
+        .returning()
+      for (const row of rows) written.set(row.id, row)
+      for (const [accountId, d] of [...this.deltas.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        if (d.dp.isZero() && d.dq.isZero() && d.cp.isZero() && d.cq.isZero()) continue
+        await this.tx
+          .update(ledgerAccounts)
+          .set({
+            debitsPending: sql`${ledgerAccounts.debitsPending} + ${d.dp.toFixed()}::numeric`,
+            debitsPosted: sql`${ledgerAccounts.debitsPosted} + ${d.dq.toFixed()}::numeric`,
+            creditsPending: sql`${ledgerAccounts.creditsPending} + ${d.cp.toFixed()}::numeric`,
+            creditsPosted: sql`${ledgerAccounts.creditsPosted} + ${d.cq.toFixed()}::numeric`,
+          })
+          .where(eq(ledgerAccounts.id, accountId))
+      }
+    } catch (error) {
+      const pg = pgError(error)
+      const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
+      const first = this.planned[0]!.input.id
+      if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') throw new LedgerError('pending_already_resolved', {}, first)
+      if (pg?.code === '23505' && constraint === 'ledger_transfers_pkey') throw new DuplicateIdRace()
+      if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', { amount: '?', available: '?' }, first)
+      if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', { amount: '?' }, first)
+      throw error
     }
-  } else {
-    if (debit.closedAt || credit.closedAt) throw new LedgerError('account_closed', {}, input.id)
+    return written
   }
-
-  // Friendly checks first; the CHECK constraints are the backstop.
-  if (debit.debitsMustNotExceedCredits) {
-    const after = new Decimal(debit.debitsPending).plus(debit.debitsPosted).plus(dPending).plus(dPosted)
-    if (after.gt(debit.creditsPosted)) {
-      throw new LedgerError('exceeds_credits', { available: new Decimal(debit.creditsPosted).minus(debit.debitsPending).minus(debit.debitsPosted).toString(), amount: amount.toString() }, input.id)
-    }
-  }
-  if (credit.creditsMustNotExceedDebits) {
-    const after = new Decimal(credit.creditsPending).plus(credit.creditsPosted).plus(dPending).plus(dPosted)
-    if (after.gt(credit.debitsPosted)) throw new LedgerError('exceeds_debits', { amount: amount.toString() }, input.id)
-  }
-
-  const expiresAt = input.pending && input.timeoutSeconds ? new Date(now.getTime() + input.timeoutSeconds * 1000) : null
-  let inserted: Transfer
-  try {
-    ;[inserted] = (await tx
-      .insert(ledgerTransfers)
-      .values({
-        id: input.id,
-        debitAccountId: debitId,
-        creditAccountId: creditId,
-        amount: amount.toFixed(),
-        ledger,
-        code: input.code,
-        pending: !!input.pending,
-        postPending: !!input.postPending,
-        voidPending: !!input.voidPending,
-        linked: false,
-        pendingId: input.pendingId ?? null,
-        timeoutSeconds: input.pending ? (input.timeoutSeconds ?? null) : null,
-        expiresAt,
-        listingId: input.listingId ?? null,
-        lotId: input.lotId ?? null,
-        milestoneId: input.milestoneId ?? null,
-        claimId: input.claimId ?? null,
-        actorId: input.actorId ?? null,
-        note: input.note ?? null,
-        createdAt: now,
-      })
-      .returning()) as [Transfer]
-    const p = dPending.toFixed()
-    const q = dPosted.toFixed()
-    await tx
-      .update(ledgerAccounts)
-      .set({ debitsPending: sql`${ledgerAccounts.debitsPending} + ${p}::numeric`, debitsPosted: sql`${ledgerAccounts.debitsPosted} + ${q}::numeric` })
-      .where(eq(ledgerAccounts.id, debitId))
-    await tx
-      .update(ledgerAccounts)
-      .set({ creditsPending: sql`${ledgerAccounts.creditsPending} + ${p}::numeric`, creditsPosted: sql`${ledgerAccounts.creditsPosted} + ${q}::numeric` })
-      .where(eq(ledgerAccounts.id, creditId))
-  } catch (error) {
-    const pg = pgError(error)
-    const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
-    if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') {
-      throw new LedgerError('pending_already_resolved', { pendingId: input.pendingId ?? '' }, input.id)
-    }
-    if (pg?.code === '23505' && constraint === 'ledger_transfers_pkey') throw new DuplicateIdRace()
-    if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', { amount: amount.toString(), available: '?' }, input.id)
-    if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', { amount: amount.toString() }, input.id)
-    throw error
-  }
-  return { transfer: inserted, created: true }
 }
 
 export type CreateOptions = {
@@ -417,25 +510,38 @@ export async function createTransfers(inputs: TransferInput[], options: CreateOp
   const linked = options.linked ?? true
   const run = async (tx: Transaction) => {
     const now = options.now ?? new Date()
-    const results: TransferResult[] = []
     if (linked) {
-      for (const input of inputs) {
-        const r = await applyTransfer(tx, input, now)
-        results.push({ id: input.id, ok: true, ...r })
-      }
-      // Linked rows say so (the flag is informational; the transaction is what binds them).
-      return results
+      const batch = new Batch(tx, now)
+      await batch.prepare(inputs)
+      const outcomes: { planned?: Planned; existing?: Transfer }[] = []
+      for (const input of inputs) outcomes.push(await batch.apply(input))
+      const written = await batch.flush(true)
+      return inputs.map((input, i): TransferResult => {
+        const o = outcomes[i]!
+        if (o.existing && !o.planned) return { id: input.id, ok: true, transfer: o.existing, created: false }
+        const transfer = written.get(o.planned!.values.id)!
+        return { id: input.id, ok: true, transfer, created: !o.existing }
+      })
     }
+    const results: TransferResult[] = []
     for (const input of inputs) {
+      const attempt = () =>
+        tx.transaction(async (sp) => {
+          const batch = new Batch(sp, now)
+          await batch.prepare([input])
+          const o = await batch.apply(input)
+          if (o.existing) return { transfer: o.existing, created: false }
+          const written = await batch.flush(false)
+          return { transfer: written.get(input.id)!, created: true }
+        })
       try {
-        const r = await tx.transaction((sp) => applyTransfer(sp, input, now))
-        results.push({ id: input.id, ok: true, ...r })
+        results.push({ id: input.id, ok: true, ...(await attempt()) })
       } catch (error) {
         if (error instanceof DuplicateIdRace) {
-          const r = await tx.transaction((sp) => applyTransfer(sp, input, now)).catch((e: unknown) => e)
-          if (r instanceof LedgerError) results.push({ id: input.id, ok: false, error: r })
-          else if (r instanceof Error) throw r
-          else results.push({ id: input.id, ok: true, ...(r as { transfer: Transfer; created: boolean }) })
+          const again = await attempt().catch((e: unknown) => e)
+          if (again instanceof LedgerError) results.push({ id: input.id, ok: false, error: again })
+          else if (again instanceof Error) throw again
+          else results.push({ id: input.id, ok: true, ...(again as { transfer: Transfer; created: boolean }) })
           continue
         }
         if (!(error instanceof LedgerError)) throw error

@@ -115,6 +115,34 @@ describe('ledger transfers', () => {
     expect((await getAccount(db, donor.id))!.debitsPosted).toBe('60.000')
   })
 
+  it('a batch sees its own earlier transfers: hold then post in one batch, a second post of it fails the batch', async () => {
+    const { donor, escrow } = await fundedPair('100')
+    const hold = randomUUID()
+    const ok = await createTransfers([
+      { id: hold, code: 'pledge', pending: true, debitAccountId: donor.id, creditAccountId: escrow.id, amount: '70' },
+      { id: randomUUID(), code: 'release', postPending: true, pendingId: hold, amount: '50' },
+    ])
+    expect(ok.map((r) => r.ok && r.transfer.linked)).toEqual([true, false])
+    expect((await getAccount(db, donor.id))!).toMatchObject({ debitsPending: '0.000', debitsPosted: '50.000' })
+    const hold2 = randomUUID()
+    await expect(
+      createTransfers([
+        { id: hold2, code: 'pledge', pending: true, debitAccountId: donor.id, creditAccountId: escrow.id, amount: '10' },
+        { id: randomUUID(), code: 'release', postPending: true, pendingId: hold2 },
+        { id: randomUUID(), code: 'refund', voidPending: true, pendingId: hold2 },
+      ]),
+    ).rejects.toSatisfy((e: unknown) => isLedgerError(e, 'pending_already_resolved'))
+    // Two pledges that together overdraw the donor fail together, though each alone would fit.
+    await expect(
+      createTransfers([
+        { id: randomUUID(), code: 'pledge', debitAccountId: donor.id, creditAccountId: escrow.id, amount: '30' },
+        { id: randomUUID(), code: 'pledge', debitAccountId: donor.id, creditAccountId: escrow.id, amount: '30' },
+      ]),
+    ).rejects.toSatisfy((e: unknown) => isLedgerError(e, 'exceeds_credits'))
+    expect((await getAccount(db, donor.id))!).toMatchObject({ debitsPending: '0.000', debitsPosted: '50.000' })
+    expect(await checkLedger()).toEqual([])
+  })
+
   it('transfers are append-only in the database (update, delete, truncate refused)', async () => {
     const { donor, escrow } = await fundedPair('10')
     await createTransfer({ id: randomUUID(), code: 'pledge', debitAccountId: donor.id, creditAccountId: escrow.id, amount: '5' })
