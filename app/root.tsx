@@ -38,7 +38,7 @@ const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
   caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/caseworker/receipts', key: 'ledger:nav.confirm_receipts' }],
   org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/ledger', key: 'ledger:nav.org_ledger' }, { to: '/org/claims', key: 'ledger:nav.claims' }],
   donor: [{ to: '/donor', key: 'nav.my_donations' }, { to: '/donor/gifts', key: 'ledger:nav.gifts' }],
-  admin: [{ to: '/admin', key: 'nav.admin' }],
+  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/ledger-alerts', key: 'ledger:nav.alerts' }],
 }
 
 function LocaleSwitch({ locale }: { locale: string }) {

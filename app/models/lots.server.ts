@@ -238,7 +238,11 @@ export async function listingItemTotals(listingId: string, executor: Executor = 
 export async function distributionsOfLots(lotIds: string[], executor: Executor = defaultDb) {
   if (!lotIds.length) return []
   return executor
-    .select({ d: distributions, amount: ledgerTransfers.amount })
+    .select({
+      d: distributions,
+      amount: ledgerTransfers.amount,
+      recalled: sql<boolean>`exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`,
+    })
     .from(distributions)
     .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, distributions.pendingTransferId))
     .where(inArray(distributions.lotId, lotIds))
@@ -252,7 +256,7 @@ export async function pendingReceiptsFor(userId: string, executor: Executor = de
     .from(distributions)
     .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, distributions.pendingTransferId))
     .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
-    .where(eq(distributions.recipientUserId, userId))
+    .where(and(eq(distributions.recipientUserId, userId), sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`))
     .orderBy(asc(distributions.createdAt))
 }
 

@@ -2,7 +2,7 @@
  * Reconciliation (LEDGER.md invariants 1–4): recompute every balance from the transfers and
  * check that the books balance. Violations become admin alerts (one per run and kind).
  */
-import { desc, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import { ledgerAlerts } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
@@ -93,4 +93,14 @@ export async function reconcileLedger(runKey: string, executor: Executor = defau
 
 export async function openAlerts(executor: Executor = defaultDb) {
   return executor.select().from(ledgerAlerts).where(isNull(ledgerAlerts.acknowledgedAt)).orderBy(desc(ledgerAlerts.createdAt)).limit(100)
+}
+
+/** An admin acknowledges an alert (it stays in the table; only the acknowledgement is recorded). */
+export async function acknowledgeAlert(adminId: string, alertId: string, executor: Executor = defaultDb) {
+  const [row] = await executor
+    .update(ledgerAlerts)
+    .set({ acknowledgedAt: new Date(), acknowledgedById: adminId })
+    .where(and(eq(ledgerAlerts.id, alertId), isNull(ledgerAlerts.acknowledgedAt)))
+    .returning()
+  return row ?? null
 }

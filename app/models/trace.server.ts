@@ -263,6 +263,6 @@ export async function organizationOverview(organizationId: string) {
   const dists = await distributionsOfLots(lots.map((l) => l.id))
   return {
     listings: withTotals,
-    lots: lots.map((l) => ({ ...l, position: positions.get(l.id)!, distributions: dists.filter((d) => d.d.lotId === l.id).map((d) => ({ ...d.d, amount: d.amount })) })),
+    lots: lots.map((l) => ({ ...l, position: positions.get(l.id)!, distributions: dists.filter((d) => d.d.lotId === l.id).map((d) => ({ ...d.d, amount: d.amount, recalled: d.recalled })) })),
   }
 }

@@ -22,12 +22,25 @@ afterAll(async () => {
 async function as<T>(user: { username: string; password: string }, work: (page: Page) => Promise<T>) {
   const context = await newChineseContext(browser)
   const page = await context.newPage()
+  if (process.env.DEBUG_E2E) {
+    page.on('console', (m) => console.log('CONSOLE', m.type(), m.text().slice(0, 300)))
+    page.on('pageerror', (e) => console.log('PAGEERROR', e.message.slice(0, 300)))
+    page.on('request', (r) => r.method() === 'POST' && console.log('POST', r.url()))
+    page.on('response', async (r) => r.request().method() === 'POST' && console.log('RESP', r.status(), r.url(), r.request().postData()?.slice(0, 600), (await r.text().catch(() => '')).slice(0, 300)))
+  }
   try {
     await logInThroughForm(page, server.baseUrl, user.username, user.password)
     return await work(page)
   } finally {
     await context.close()
   }
+}
+
+/** Navigates and waits until scripts have loaded and hydrated, so filled inputs are not re-rendered away. */
+async function open(page: Page, path: string) {
+  await page.goto(`${server.baseUrl}${path}`)
+  await page.waitForLoadState('networkidle')
+  await page.waitForFunction(() => document.readyState === 'complete' && '__remixContext' in window)
 }
 
 async function submitAndWait(page: Page, button: ReturnType<Page['locator']>) {
@@ -46,11 +59,12 @@ describe('escrow ledger journeys', () => {
     const { listing } = await makeProject({ organizationId: ownerOrg.id, budget: '10000', shares: ['40', '60'] })
 
     await as(donor, async (page) => {
-      await page.goto(`${server.baseUrl}/donor/pledge/${listing.id}`)
+      await open(page, `/donor/pledge/${listing.id}`)
       await page.getByLabel('认捐金额（元）').fill('5000')
       await submitAndWait(page, page.getByRole('button', { name: '确认认捐' }))
       expect(await page.getByTestId('pledge-recorded').textContent()).toContain('¥5000.00')
       // A bad amount is refused with a specific Chinese message.
+      await open(page, `/donor/pledge/${listing.id}`)
       await page.getByLabel('认捐金额（元）').fill('12.345')
       await submitAndWait(page, page.getByRole('button', { name: '确认认捐' }))
       expect(await page.getByTestId('pledge-error').textContent()).toContain('最多保留 2 位小数')
@@ -58,7 +72,7 @@ describe('escrow ledger journeys', () => {
     })
 
     await as(ngo, async (page) => {
-      await page.goto(`${server.baseUrl}/org/claims`)
+      await open(page, `/org/claims`)
       const card = page.getByTestId('open-project').filter({ hasText: listing.title })
       await card.locator('textarea[name="plan"]').fill('每周两次课后陪伴与作业辅导，覆盖 40 名留守儿童')
       await card.locator('input[name="budget"]').fill('8000')
@@ -67,12 +81,12 @@ describe('escrow ledger journeys', () => {
     })
 
     await as(owner, async (page) => {
-      await page.goto(`${server.baseUrl}/org/ledger`)
+      await open(page, `/org/ledger`)
       await submitAndWait(page, page.getByTestId('claim-to-decide').getByRole('button', { name: '通过', exact: true }))
     })
 
     await as(ngo, async (page) => {
-      await page.goto(`${server.baseUrl}/org/claims`)
+      await open(page, `/org/claims`)
       const claim = page.getByTestId('my-claim')
       await claim.locator('textarea[name="evidence"]').first().fill('第一阶段活动照片 20 张、签到表 8 份')
       await submitAndWait(page, claim.getByRole('button', { name: '提交里程碑材料' }).first())
@@ -80,14 +94,14 @@ describe('escrow ledger journeys', () => {
     })
 
     await as(owner, async (page) => {
-      await page.goto(`${server.baseUrl}/org/ledger`)
+      await open(page, `/org/ledger`)
       expect(await page.getByTestId('submission-to-review').textContent()).toContain('¥3200.00')
       await submitAndWait(page, page.getByTestId('submission-to-review').getByRole('button', { name: '通过', exact: true }))
       await snap(page, 'ledger-project', '2-milestone-approved')
     })
 
     await as(donor, async (page) => {
-      await page.goto(`${server.baseUrl}/donor/gifts`)
+      await open(page, `/donor/gifts`)
       const gift = page.getByTestId('money-gifts').locator('tr').first()
       expect(await gift.textContent()).toContain('¥5000.00')
       expect(await gift.textContent()).toContain('已拨付')
@@ -98,7 +112,7 @@ describe('escrow ledger journeys', () => {
       // The Sankey chart is drawn in the browser.
       await page.locator('[data-testid="flow-chart"] canvas').waitFor()
       await snap(page, 'ledger-project', '3-donor-sees-flow')
-      await page.goto(`${server.baseUrl}/funds/${listing.id}`)
+      await open(page, `/funds/${listing.id}`)
       const totals = await page.getByTestId('money-totals').textContent()
       expect(totals).toContain('¥5000.00')
       expect(totals).toContain('¥3200.00')
@@ -116,14 +130,14 @@ describe('escrow ledger journeys', () => {
     const listing = await makeItemDonationListing({ organizationId: org.id, kind: '棉被', unit: '条', quantity: '100' })
 
     await as(donor, async (page) => {
-      await page.goto(`${server.baseUrl}/donor/pledge/${listing.id}`)
+      await open(page, `/donor/pledge/${listing.id}`)
       await page.getByLabel('数量（条）').fill('100')
       await submitAndWait(page, page.getByRole('button', { name: '登记捐赠批次' }))
       expect(await page.getByTestId('lot-recorded').textContent()).toContain('100 条棉被')
     })
 
     await as(orgUser, async (page) => {
-      await page.goto(`${server.baseUrl}/org/ledger`)
+      await open(page, `/org/ledger`)
       const lot = page.getByTestId('org-lot')
       const rows = lot.locator('fieldset')
       for (const [i, r] of residents.entries()) {
@@ -135,20 +149,21 @@ describe('escrow ledger journeys', () => {
         await row.locator('input[name="recipientUsername"]').fill(r.username)
       }
       await submitAndWait(page, lot.getByRole('button', { name: '发放给受助家庭' }))
-      expect(await page.getByTestId('lot-position').textContent()).toContain('库存 40 · 发放中 60')
+      await page.getByTestId('lot-position').filter({ hasText: '库存 40 · 发放中 60' }).waitFor()
+      expect(await page.getByRole('alert').count()).toBe(0)
       await snap(page, 'ledger-quilts', '1-split-across-households')
     })
 
     for (const r of residents) {
       await as(r, async (page) => {
-        await page.goto(`${server.baseUrl}/me/receipts`)
+        await open(page, `/me/receipts`)
         await submitAndWait(page, page.getByRole('button', { name: '确认收到' }))
-        expect(await page.getByTestId('receipt').textContent()).toContain('已签收')
+        await page.getByTestId('receipt').filter({ hasText: '已签收' }).waitFor()
       })
     }
 
     await as(donor, async (page) => {
-      await page.goto(`${server.baseUrl}/donor/gifts`)
+      await open(page, `/donor/gifts`)
       expect(await page.getByTestId('lot-position').textContent()).toBe('已送达 60 · 发放中 0 · 库存 40 · 已核销 0')
       const recipients = await page.getByTestId('recipient').allTextContents()
       expect(recipients.sort()).toEqual(['李某 · 龙头街道 城南社区居民委员会 · 20 条 · 已送达', '杨某 · 龙头街道 城南社区居民委员会 · 20 条 · 已送达', '王某 · 龙头街道 城南社区居民委员会 · 20 条 · 已送达'].map((s) => s).sort())

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { writeOffReasons } from '@db/schema/ledger/constants'
 import { claimsAwaitingDecision, decideClaim, milestoneAmount, reviewSubmission, submissionsAwaitingReview } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, releaseDonationListing } from '~/models/donations.server'
-import { distributeLot, residentIdByUsername, writeOffLot } from '~/models/lots.server'
+import { cancelDistribution, distributeLot, residentIdByUsername, writeOffLot } from '~/models/lots.server'
 import { organizationOverview } from '~/models/trace.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         itemUnit: l.itemUnit,
         quantity: new Decimal(l.quantity).toFixed(),
         position: l.position,
-        distributions: l.distributions.map((d) => ({ id: d.id, masked: d.recipientMasked, amount: new Decimal(d.amount).toFixed(), code: d.confirmationCode, confirmed: !!d.confirmedAt })),
+        distributions: l.distributions.map((d) => ({ id: d.id, masked: d.recipientMasked, amount: new Decimal(d.amount).toFixed(), code: d.confirmationCode, confirmed: !!d.confirmedAt, recalled: d.recalled })),
       })),
     },
     claims: claims.map((c) => ({ id: c.claim.id, title: c.title, organizationName: c.organizationName, budget: c.claim.budget, plan: c.claim.plan })),
@@ -53,6 +53,7 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('review'), submissionId: uuid, decision: z.enum(['approve', 'reject']), note: z.string().max(500).optional() }),
   z.object({ intent: z.literal('writeoff'), lotId: uuid, key: uuid, quantity: z.string().trim().min(1), reason: z.enum(writeOffReasons), note: z.string().max(500).optional() }),
   z.object({ intent: z.literal('distribute'), lotId: uuid, key: uuid, confirmOutlier: z.literal('yes').optional() }),
+  z.object({ intent: z.literal('recall'), distributionId: uuid }),
 ])
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -75,6 +76,9 @@ export async function action({ request }: ActionFunctionArgs) {
         break
       case 'review':
         await reviewSubmission(actor, input.submissionId, { approve: input.decision === 'approve', note: input.note })
+        break
+      case 'recall':
+        await cancelDistribution(actor, input.distributionId)
         break
       case 'writeoff':
         await writeOffLot(actor, input.lotId, { key: input.key, quantity: input.quantity, reason: input.reason, note: input.note })
@@ -223,7 +227,16 @@ export default function OrgLedger() {
               <ul>
                 {lot.distributions.map((d) => (
                   <li key={d.id} data-testid="distribution">
-                    {d.masked} · {d.amount} {lot.itemUnit} · {d.confirmed ? t('states.delivered') : `${t('states.in_transit')} · ${t('org.confirmation_code')} ${d.code} · ${d.id}`}
+                    {d.masked} · {d.amount} {lot.itemUnit} · {d.confirmed ? t('states.delivered') : d.recalled ? t('org.recall') : `${t('states.in_transit')} · ${t('org.confirmation_code')} ${d.code} · ${d.id}`}
+                    {!d.confirmed && !d.recalled ? (
+                      <Form method="post" className="inline">
+                        <input type="hidden" name="intent" value="recall" />
+                        <input type="hidden" name="distributionId" value={d.id} />
+                        <button type="submit" className="button small secondary">
+                          {t('org.recall')}
+                        </button>
+                      </Form>
+                    ) : null}
                   </li>
                 ))}
               </ul>
@@ -241,6 +254,9 @@ export default function OrgLedger() {
                     <input name="recipientUsername" aria-label={t('org.recipient_user')} placeholder={t('org.recipient_user')} />
                   </fieldset>
                 ))}
+                <label className="checkbox">
+                  <input type="checkbox" name="confirmOutlier" value="yes" /> {t('org.confirm_outlier')}
+                </label>
                 <button type="submit" className="button small">
                   {t('org.distribute')}
                 </button>
