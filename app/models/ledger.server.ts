@@ -278,13 +278,16 @@ class Batch {
     const pendingIds = [...new Set(inputs.filter((i) => (i.postPending || i.voidPending) && i.pendingId).map((i) => i.pendingId!))]
     const lookup = [...new Set([...ids, ...pendingIds])]
     if (lookup.length) {
-      for (const row of await tx.select().from(ledgerTransfers).where(inArray(ledgerTransfers.id, lookup))) {
+      // Known transfers and failed ids in one round trip.
+      const [known, failed] = await Promise.all([
+        tx.select().from(ledgerTransfers).where(inArray(ledgerTransfers.id, lookup)),
+        ids.length ? tx.select().from(ledgerFailedTransfers).where(inArray(ledgerFailedTransfers.id, ids)) : Promise.resolve([]),
+      ])
+      for (const row of known) {
         if (ids.includes(row.id)) this.existing.set(row.id, row)
         if (row.pending) this.pendings.set(row.id, row)
       }
-    }
-    if (ids.length) {
-      for (const row of await tx.select().from(ledgerFailedTransfers).where(inArray(ledgerFailedTransfers.id, ids))) this.failed.set(row.id, row.reason)
+      for (const row of failed) this.failed.set(row.id, row.reason)
     }
     const accountIds = new Set<string>()
     for (const i of inputs) {
@@ -467,17 +470,21 @@ class Batch {
         .values(this.planned.map((p, i) => ({ ...p.values, linked: many && i < this.planned.length - 1 })))
         .returning()
       for (const row of rows) written.set(row.id, row)
-      for (const [accountId, d] of [...this.deltas.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        if (d.dp.isZero() && d.dq.isZero() && d.cp.isZero() && d.cq.isZero()) continue
-        await this.tx
-          .update(ledgerAccounts)
-          .set({
-            debitsPending: sql`${ledgerAccounts.debitsPending} + ${d.dp.toFixed()}::numeric`,
-            debitsPosted: sql`${ledgerAccounts.debitsPosted} + ${d.dq.toFixed()}::numeric`,
-            creditsPending: sql`${ledgerAccounts.creditsPending} + ${d.cp.toFixed()}::numeric`,
-            creditsPosted: sql`${ledgerAccounts.creditsPosted} + ${d.cq.toFixed()}::numeric`,
-          })
-          .where(eq(ledgerAccounts.id, accountId))
+      // Every touched account in one statement (ids in lock order); CHECK constraints still apply per row.
+      const changed = [...this.deltas.entries()]
+        .filter(([, d]) => !(d.dp.isZero() && d.dq.isZero() && d.cp.isZero() && d.cq.isZero()))
+        .sort(([a], [b]) => a.localeCompare(b))
+      if (changed.length) {
+        const values = sql.join(
+          changed.map(([id, d]) => sql`(${id}::uuid, ${d.dp.toFixed()}::numeric, ${d.dq.toFixed()}::numeric, ${d.cp.toFixed()}::numeric, ${d.cq.toFixed()}::numeric)`),
+          sql`, `,
+        )
+        await this.tx.execute(sql`
+          update ledger_accounts a set
+            debits_pending = a.debits_pending + v.dp, debits_posted = a.debits_posted + v.dq,
+            credits_pending = a.credits_pending + v.cp, credits_posted = a.credits_posted + v.cq
+          from (values ${values}) as v(id, dp, dq, cp, cq)
+          where a.id = v.id`)
       }
     } catch (error) {
       const pg = pgError(error)
