@@ -618,3 +618,32 @@ export function holdState(transfer: Transfer, resolution: Transfer | undefined):
   if (!resolution) return 'held'
   return resolution.voidPending ? 'returned' : 'released'
 }
+
+/**
+ * Corrects a posted transfer by a new one in the opposite direction (code `correction`),
+ * never by editing it. Holds are resolved with a void instead. The reversal's id is derived
+ * from the original, so reversing twice is one reversal.
+ */
+export async function reverseTransfer(transferId: string, input: { actorId?: string | null; note: string; amount?: Decimal.Value }, options: Omit<CreateOptions, 'linked'> = {}) {
+  const executor = options.tx ?? defaultDb
+  const [original] = await executor.select().from(ledgerTransfers).where(eq(ledgerTransfers.id, transferId))
+  if (!original) throw new LedgerError('pending_not_found', { pendingId: transferId })
+  if (original.pending || original.voidPending) throw new LedgerError('pending_fields_mismatch', { pendingId: transferId })
+  return createTransfer(
+    {
+      id: `reversal-${transferId}`.slice(0, 128),
+      code: 'correction',
+      debitAccountId: original.creditAccountId,
+      creditAccountId: original.debitAccountId,
+      amount: input.amount ?? original.amount,
+      ledger: original.ledger,
+      listingId: original.listingId,
+      lotId: original.lotId,
+      milestoneId: original.milestoneId,
+      claimId: original.claimId,
+      actorId: input.actorId ?? null,
+      note: input.note,
+    },
+    options,
+  )
+}

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js'
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { ledgerAccounts, ledgerTransfers } from '@db/schema'
-import { createTransfer, createTransfers, getAccount, isLedgerError, LedgerError, voidExpiredHolds } from '~/models/ledger.server'
+import { createTransfer, createTransfers, getAccount, isLedgerError, LedgerError, reverseTransfer, voidExpiredHolds } from '~/models/ledger.server'
 import { checkLedger } from '~/models/reconciliation.server'
 import { db } from '~/utils/db.server'
 import { makeItemAccount, makeMoneyAccount } from '../factories/ledger'
@@ -140,6 +140,18 @@ describe('ledger transfers', () => {
       ]),
     ).rejects.toSatisfy((e: unknown) => isLedgerError(e, 'exceeds_credits'))
     expect((await getAccount(db, donor.id))!).toMatchObject({ debitsPending: '0.000', debitsPosted: '50.000' })
+    expect(await checkLedger()).toEqual([])
+  })
+
+  it('corrects a mistake with a reversing transfer, once, leaving the original untouched', async () => {
+    const { donor, escrow } = await fundedPair('100')
+    const wrong = await createTransfer({ id: randomUUID(), code: 'payout', debitAccountId: donor.id, creditAccountId: escrow.id, amount: '40' })
+    const reversal = await reverseTransfer(wrong.id, { note: '误操作：应拨付给另一个项目' })
+    expect(await reverseTransfer(wrong.id, { note: '误操作：应拨付给另一个项目' })).toEqual(reversal)
+    expect(reversal).toMatchObject({ code: 'correction', debitAccountId: escrow.id, creditAccountId: donor.id, amount: '40.000' })
+    const [original] = await db.select().from(ledgerTransfers).where(eq(ledgerTransfers.id, wrong.id))
+    expect(original).toEqual(wrong)
+    expect((await getAccount(db, donor.id))!).toMatchObject({ debitsPosted: '40.000', creditsPosted: '140.000' })
     expect(await checkLedger()).toEqual([])
   })
 
