@@ -74,6 +74,13 @@ export default function Pledge() {
     | { ok: false; error?: { key: string; params: Record<string, string | number> }; confirm?: { amount: string; median: string; key: string; raw: string } }
     | undefined
   const inKind = listing.kind === 'donation' && listing.donationType === 'in_kind'
+  const fieldError = data && !data.ok && data.error ? t(data.error.key, data.error.params) : null
+  const errorBelow = (id: string) =>
+    fieldError ? (
+      <ul id={`${id}-error`} className="error-list" role="alert" data-testid="pledge-error">
+        <li>{fieldError}</li>
+      </ul>
+    ) : null
   return (
     <div data-testid="pledge-page">
       <h1>{inKind ? t('pledge.lot_title', { title: listing.title }) : t('pledge.title', { title: listing.title })}</h1>
@@ -93,11 +100,6 @@ export default function Pledge() {
           {t('pledge.lot_recorded', { quantity: data.lot.quantity, unit: data.lot.unit, kind: data.lot.kind })}
         </p>
       ) : null}
-      {data && !data.ok && data.error ? (
-        <p className="notice error" role="alert" data-testid="pledge-error">
-          {t(data.error.key, data.error.params)}
-        </p>
-      ) : null}
       {data && !data.ok && data.confirm ? (
         <Form method="post" className="panel" data-testid="pledge-confirm">
           <p role="alert">{t('pledge.confirm_outlier', { amount: data.confirm.amount, median: data.confirm.median })}</p>
@@ -114,7 +116,8 @@ export default function Pledge() {
           <input type="hidden" name="key" value={key} />
           <div className="field">
             <label htmlFor="quantity">{t('pledge.quantity', { unit: listing.itemUnit })}</label>
-            <input id="quantity" name="quantity" inputMode="numeric" required />
+            <input id="quantity" name="quantity" inputMode="numeric" required aria-invalid={fieldError ? true : undefined} aria-describedby={fieldError ? 'quantity-error' : undefined} />
+            {errorBelow('quantity')}
           </div>
           <div className="field">
             <label htmlFor="condition">{t('pledge.condition')}</label>
@@ -138,7 +141,8 @@ export default function Pledge() {
           <input type="hidden" name="key" value={key} />
           <div className="field">
             <label htmlFor="amount">{t('pledge.amount')}</label>
-            <input id="amount" name="amount" inputMode="decimal" required />
+            <input id="amount" name="amount" inputMode="decimal" required aria-invalid={fieldError ? true : undefined} aria-describedby={fieldError ? 'amount-error' : undefined} />
+            {errorBelow('amount')}
           </div>
           <button type="submit" className="button">{t('pledge.submit')}</button>
         </Form>
