@@ -4,16 +4,18 @@ import enAdmin from '../public/locales/en/admin.json'
 import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
 import enFeeds from '../public/locales/en/feeds.json'
+import enHouseholds from '../public/locales/en/households.json'
+import enLedger from '../public/locales/en/ledger.json'
 import enListings from '../public/locales/en/listings.json'
+import enMatching from '../public/locales/en/matching.json'
 import zhAdmin from '../public/locales/zh-CN/admin.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
-import zhListings from '../public/locales/zh-CN/listings.json'
-import enMatching from '../public/locales/en/matching.json'
-import zhMatching from '../public/locales/zh-CN/matching.json'
-import enHouseholds from '../public/locales/en/households.json'
 import zhHouseholds from '../public/locales/zh-CN/households.json'
+import zhLedger from '../public/locales/zh-CN/ledger.json'
+import zhListings from '../public/locales/zh-CN/listings.json'
+import zhMatching from '../public/locales/zh-CN/matching.json'
 
 export const supportedLngs = ['zh-CN', 'en'] as const
 export type Locale = (typeof supportedLngs)[number]
@@ -21,8 +23,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger },
 } as const
 
 export const i18nConfig = {

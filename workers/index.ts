@@ -10,6 +10,7 @@ import { getEnv } from '~/utils/env.server'
 import { logger } from '~/utils/logger.server'
 import { createWorkerRedis } from '~/utils/redis.server'
 import { closeQueues, getQueue } from './queues/connection'
+import { LEDGER_QUEUE, ledgerJobs } from './queues/ledger'
 import { SYSTEM_QUEUE, systemJobs } from './queues/system'
 import { processors } from './processors'
 import { MATCHING_QUEUE, matchingJobs } from './queues/matching'
@@ -66,6 +67,8 @@ export async function registerSchedules() {
     { pattern: '0 2 * * *', tz: 'Asia/Shanghai' },
     { name: matchingJobs.rescoreAll, data: { runId: 'nightly' } },
   )
+  await getQueue(LEDGER_QUEUE).upsertJobScheduler('reconcile-ledger-hourly', { every: 60 * 60 * 1000 }, { name: ledgerJobs.reconcile, data: {} })
+  await getQueue(LEDGER_QUEUE).upsertJobScheduler('void-expired-holds-10min', { every: 10 * 60 * 1000 }, { name: ledgerJobs.voidExpiredHolds, data: {} })
 }
 
 async function main() {

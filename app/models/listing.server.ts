@@ -20,6 +20,7 @@ import {
 } from '@db/schema'
 import type { ListingInput } from '@db/schema/listings/validation'
 import { enqueueRemoveListingMatches, enqueueScoreListing } from '@workers/queues/matching'
+import { returnAllHolds } from './donations.server'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
 import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
@@ -353,15 +354,19 @@ export async function changeListingStatus(actor: ListingActor, listingId: string
       .where(eq(listings.id, listingId))
     const snapshot = (await loadListingSnapshot(tx, listingId))!
     await writeVersion(tx, snapshot, ['status'], actor.id)
+    // Closing a donation or project returns every pledge still held in escrow, in the same
+    // transaction: a closed listing never keeps donors' money on hold.
+    const returnedHolds =
+      transition.to === 'closed' && (current.kind === 'donation' || current.kind === 'project') ? await returnAllHolds(null, listingId, tx) : 0
     await recordAudit(tx, {
       actor: { id: actor.id },
       action: `listing.${action}`,
       entityType: 'listing',
       entityId: listingId,
       before: { status: current.status, version: current.version },
-      after: { status: transition.to, version: snapshot.version },
+      after: { status: transition.to, version: snapshot.version, ...(returnedHolds ? { returnedHolds } : {}) },
     })
-    return { version: snapshot.version, status: transition.to }
+    return { version: snapshot.version, status: transition.to, ...(returnedHolds ? { returnedHolds } : {}) }
   })
   await afterChange(listingId, outcome.version, outcome.status, action === 'publish' || action === 'resume')
   return outcome

@@ -1,5 +1,8 @@
 import type { Job } from 'bullmq'
+import { LEDGER_QUEUE, ledgerJobs } from '../queues/ledger'
 import { SYSTEM_QUEUE, systemJobs } from '../queues/system'
+import { processReconcileLedger } from './ledger/reconcile'
+import { processVoidExpiredHolds } from './ledger/void-expired-holds'
 import { processPurgeExpiredSessions } from './system/purge-expired-sessions'
 import { SEARCH_QUEUE, searchJobs } from '../queues/search'
 import { processDetectDuplicates } from './search/detect-duplicates'
@@ -26,5 +29,9 @@ export const processors: Record<string, Record<string, Processor>> = {
     [matchingJobs.scoreHousehold]: processScoreHousehold,
     [matchingJobs.removeListingMatches]: processRemoveListingMatches,
     [matchingJobs.rescoreAll]: processRescoreAll,
+  },
+  [LEDGER_QUEUE]: {
+    [ledgerJobs.reconcile]: processReconcileLedger,
+    [ledgerJobs.voidExpiredHolds]: processVoidExpiredHolds,
   },
 }

@@ -35,6 +35,16 @@ export default function ListingDetail() {
       </p>
       <h1>{listing.title}</h1>
       {listing.status === 'paused' ? <p className="notice">{t('listings:detail.paused')}</p> : null}
+      {listing.kind === 'donation' || listing.kind === 'project' ? (
+        <p className="button-row">
+          <Link to={`/funds/${listing.id}`}>{t('listings:detail.funds_link')}</Link>
+          {listing.status === 'published' ? (
+            <Link to={`/donor/pledge/${listing.id}`} className="button">
+              {t('listings:detail.pledge_link')}
+            </Link>
+          ) : null}
+        </p>
+      ) : null}
       <p>
         {t('listings:detail.organization')}: <Link to={`/organizations/${listing.organization.id}`}>{listing.organization.name}</Link>
         {listing.organization.verifiedAt ? <span className="badge ok"> {t('listings:profile.verified')}</span> : null}

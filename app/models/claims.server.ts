@@ -1,0 +1,223 @@
+/**
+ * Long-term project claiming (项目认领): a social organization claims a project with a plan
+ * and budget; the project owner approves one or several claimants; each milestone's budget
+ * share of a claim is paid from the project's escrow only after its evidence is approved.
+ */
+import Decimal from 'decimal.js'
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { Executor } from '@db/client'
+import { listings, milestoneSubmissions, organizations, projectClaims, projectDetails, projectMilestones } from '@db/schema'
+import { db as defaultDb } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
+import { escrowAccount, FlowError, organizationMoneyAccount, type Actor } from './donations.server'
+import { createTransfers, getAccount, parseAmount, type TransferInput } from './ledger.server'
+import { ledgerTransfers } from '@db/schema'
+import { sql } from 'drizzle-orm'
+
+export type Claim = typeof projectClaims.$inferSelect
+
+async function projectOf(tx: Executor, listingId: string) {
+  const [row] = await tx
+    .select({ listing: listings, details: projectDetails })
+    .from(listings)
+    .innerJoin(projectDetails, eq(projectDetails.listingId, listings.id))
+    .where(eq(listings.id, listingId))
+  if (!row) throw new FlowError('project_not_found')
+  return row
+}
+
+/** A verified social organization claims an open project. */
+export async function submitClaim(actor: Actor, input: { listingId: string; plan: string; budget: string }) {
+  if (actor.role !== 'org_member' || !actor.organizationId) throw new FlowError('not_social_org')
+  return defaultDb.transaction(async (tx) => {
+    const [org] = await tx.select().from(organizations).where(eq(organizations.id, actor.organizationId!))
+    if (!org || org.kind !== 'social_org' || !org.verifiedAt) throw new FlowError('not_social_org')
+    const { listing, details } = await projectOf(tx, input.listingId)
+    if (listing.status !== 'published' || !details.claimOpen) throw new FlowError('claims_closed')
+    if (listing.organizationId === org.id) throw new FlowError('own_project')
+    const budget = parseAmount(input.budget, 2)
+    if (budget.gt(details.budget)) throw new FlowError('budget_exceeds_project', { budget: new Decimal(details.budget).toFixed(2) })
+    if (input.plan.trim().length < 10) throw new FlowError('plan_too_short')
+    const [existing] = await tx.select().from(projectClaims).where(and(eq(projectClaims.listingId, listing.id), eq(projectClaims.organizationId, org.id)))
+    if (existing && existing.status !== 'withdrawn' && existing.status !== 'rejected') throw new FlowError('already_claimed')
+    const values = { listingId: listing.id, organizationId: org.id, plan: input.plan.trim(), budget: budget.toFixed(2), status: 'pending' as const, listingVersion: listing.version, createdById: actor.id, decidedAt: null, decidedById: null }
+    const [claim] = existing
+      ? await tx.update(projectClaims).set(values).where(eq(projectClaims.id, existing.id)).returning()
+      : await tx.insert(projectClaims).values(values).returning()
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'claim.submit', entityType: 'claim', entityId: claim!.id, after: { budget: values.budget } })
+    return claim!
+  })
+}
+
+async function requireProjectOwner(tx: Executor, actor: Actor, listingId: string) {
+  const project = await projectOf(tx, listingId)
+  if (actor.role !== 'org_member' || actor.organizationId !== project.listing.organizationId) throw new FlowError('not_owner')
+  return project
+}
+
+/** The project owner approves or rejects a claimant (several may be approved). */
+export async function decideClaim(actor: Actor, claimId: string, approve: boolean) {
+  return defaultDb.transaction(async (tx) => {
+    const [claim] = await tx.select().from(projectClaims).where(eq(projectClaims.id, claimId)).for('update')
+    if (!claim) throw new FlowError('claim_not_found')
+    const { details } = await requireProjectOwner(tx, actor, claim.listingId)
+    if (claim.status !== 'pending') throw new FlowError('claim_not_pending')
+    if (approve) {
+      const approved = await tx.select().from(projectClaims).where(and(eq(projectClaims.listingId, claim.listingId), eq(projectClaims.status, 'approved')))
+      const committed = approved.reduce((s, c) => s.plus(c.budget), new Decimal(claim.budget))
+      if (committed.gt(details.budget)) throw new FlowError('budget_exceeds_project', { budget: new Decimal(details.budget).toFixed(2) })
+    }
+    const [updated] = await tx
+      .update(projectClaims)
+      .set({ status: approve ? 'approved' : 'rejected', decidedAt: new Date(), decidedById: actor.id })
+      .where(eq(projectClaims.id, claimId))
+      .returning()
+    await recordAudit(tx, { actor: { id: actor.id }, action: approve ? 'claim.approve' : 'claim.reject', entityType: 'claim', entityId: claimId })
+    return updated!
+  })
+}
+
+/** The claimant submits evidence (佐证材料) that a milestone is done. */
+export async function submitMilestoneEvidence(actor: Actor, input: { claimId: string; milestoneId: string; evidence: string }) {
+  return defaultDb.transaction(async (tx) => {
+    const [claim] = await tx.select().from(projectClaims).where(eq(projectClaims.id, input.claimId))
+    if (!claim || actor.role !== 'org_member' || claim.organizationId !== actor.organizationId) throw new FlowError('claim_not_found')
+    if (claim.status !== 'approved') throw new FlowError('claim_not_approved')
+    const [milestone] = await tx.select().from(projectMilestones).where(and(eq(projectMilestones.id, input.milestoneId), eq(projectMilestones.listingId, claim.listingId)))
+    if (!milestone) throw new FlowError('milestone_not_found')
+    if (input.evidence.trim().length < 5) throw new FlowError('evidence_too_short')
+    const prior = await tx.select().from(milestoneSubmissions).where(and(eq(milestoneSubmissions.claimId, claim.id), eq(milestoneSubmissions.milestoneId, milestone.id)))
+    if (prior.some((p) => p.status === 'approved')) throw new FlowError('milestone_already_paid')
+    if (prior.some((p) => p.status === 'submitted')) throw new FlowError('submission_pending')
+    const [submission] = await tx.insert(milestoneSubmissions).values({ claimId: claim.id, milestoneId: milestone.id, evidence: input.evidence.trim(), submittedById: actor.id }).returning()
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'milestone.submit', entityType: 'milestone_submission', entityId: submission!.id })
+    return submission!
+  })
+}
+
+/** Amount a milestone pays a claim: its budget share of the claim's budget, to the fen. */
+export function milestoneAmount(claimBudget: string, sharePercent: string) {
+  return new Decimal(claimBudget).times(sharePercent).div(100).toDecimalPlaces(2, Decimal.ROUND_DOWN)
+}
+
+/**
+ * The owner approves (and the escrow pays) or rejects a submission. Paying posts the oldest
+ * open holds into the escrow until it covers the amount, then pays escrow → the claimant,
+ * all in the same transaction as the approval.
+ */
+export async function reviewSubmission(actor: Actor, submissionId: string, input: { approve: boolean; note?: string }) {
+  return defaultDb.transaction(async (tx) => {
+    const [submission] = await tx.select().from(milestoneSubmissions).where(eq(milestoneSubmissions.id, submissionId)).for('update')
+    if (!submission) throw new FlowError('submission_not_found')
+    const [claim] = await tx.select().from(projectClaims).where(eq(projectClaims.id, submission.claimId))
+    await requireProjectOwner(tx, actor, claim!.listingId)
+    if (submission.status !== 'submitted') throw new FlowError('submission_not_pending')
+    if (!input.approve) {
+      const [rejected] = await tx.update(milestoneSubmissions).set({ status: 'rejected', reviewNote: input.note ?? null, reviewedAt: new Date(), reviewedById: actor.id }).where(eq(milestoneSubmissions.id, submissionId)).returning()
+      await recordAudit(tx, { actor: { id: actor.id }, action: 'milestone.reject', entityType: 'milestone_submission', entityId: submissionId })
+      return { submission: rejected!, paid: '0.00' }
+    }
+    const [milestone] = await tx.select().from(projectMilestones).where(eq(projectMilestones.id, submission.milestoneId))
+    const due = milestoneAmount(claim!.budget, milestone!.budgetSharePercent)
+    const escrow = await escrowAccount(tx, claim!.listingId)
+    const locked = (await getAccount(tx, escrow.id))!
+    let available = new Decimal(locked.creditsPosted).minus(locked.debitsPosted).minus(locked.debitsPending)
+    const batch: TransferInput[] = []
+    if (available.lt(due)) {
+      const now = new Date()
+      const holds = await tx
+        .select()
+        .from(ledgerTransfers)
+        .where(and(eq(ledgerTransfers.creditAccountId, escrow.id), eq(ledgerTransfers.pending, true), sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${ledgerTransfers.id})`, sql`(${ledgerTransfers.expiresAt} is null or ${ledgerTransfers.expiresAt} > ${now.toISOString()})`))
+        .orderBy(asc(ledgerTransfers.seq))
+      for (const h of holds) {
+        if (available.gte(due)) break
+        batch.push({ id: `release-${h.id}`, code: 'release', postPending: true, pendingId: h.id, listingId: claim!.listingId, milestoneId: milestone!.id, claimId: claim!.id, actorId: actor.id })
+        available = available.plus(h.amount)
+      }
+    }
+    const paid = Decimal.min(due, available)
+    if (paid.lte(0)) throw new FlowError('escrow_empty')
+    const org = await organizationMoneyAccount(tx, claim!.organizationId)
+    const payoutId = `milestone-${claim!.id}-${milestone!.id}`
+    batch.push({ id: payoutId, code: 'payout', debitAccountId: escrow.id, creditAccountId: org.id, amount: paid, listingId: claim!.listingId, milestoneId: milestone!.id, claimId: claim!.id, actorId: actor.id })
+    await createTransfers(batch, { tx })
+    const [approved] = await tx
+      .update(milestoneSubmissions)
+      .set({ status: 'approved', reviewNote: input.note ?? null, reviewedAt: new Date(), reviewedById: actor.id, payoutTransferId: payoutId })
+      .where(eq(milestoneSubmissions.id, submissionId))
+      .returning()
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'milestone.approve', entityType: 'milestone_submission', entityId: submissionId, after: { paid: paid.toFixed(2), due: due.toFixed(2) } })
+    return { submission: approved!, paid: paid.toFixed(2) }
+  })
+}
+
+export async function claimsOfProject(listingId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ claim: projectClaims, organizationName: organizations.name })
+    .from(projectClaims)
+    .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
+    .where(eq(projectClaims.listingId, listingId))
+    .orderBy(asc(projectClaims.createdAt))
+}
+
+export async function claimsOfOrganization(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ claim: projectClaims, title: listings.title })
+    .from(projectClaims)
+    .innerJoin(listings, eq(listings.id, projectClaims.listingId))
+    .where(eq(projectClaims.organizationId, organizationId))
+    .orderBy(asc(projectClaims.createdAt))
+}
+
+/** Milestones with every submission (and payout) per claim: the project's history. */
+export async function milestoneHistory(listingId: string, executor: Executor = defaultDb) {
+  const milestones = await executor.select().from(projectMilestones).where(eq(projectMilestones.listingId, listingId)).orderBy(asc(projectMilestones.seq))
+  const subs = milestones.length
+    ? await executor
+        .select({ s: milestoneSubmissions, amount: ledgerTransfers.amount, organizationName: organizations.name })
+        .from(milestoneSubmissions)
+        .innerJoin(projectClaims, eq(projectClaims.id, milestoneSubmissions.claimId))
+        .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
+        .leftJoin(ledgerTransfers, eq(ledgerTransfers.id, milestoneSubmissions.payoutTransferId))
+        .where(inArray(milestoneSubmissions.milestoneId, milestones.map((m) => m.id)))
+        .orderBy(asc(milestoneSubmissions.createdAt))
+    : []
+  return milestones.map((m) => ({ ...m, submissions: subs.filter((x) => x.s.milestoneId === m.id).map((x) => ({ ...x.s, paid: x.amount ? new Decimal(x.amount).toFixed(2) : null, organizationName: x.organizationName })) }))
+}
+
+/** Claims on the organization's own projects waiting for its decision. */
+export async function claimsAwaitingDecision(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ claim: projectClaims, title: listings.title, organizationName: organizations.name })
+    .from(projectClaims)
+    .innerJoin(listings, eq(listings.id, projectClaims.listingId))
+    .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
+    .where(and(eq(listings.organizationId, organizationId), eq(projectClaims.status, 'pending')))
+    .orderBy(asc(projectClaims.createdAt))
+}
+
+/** Milestone evidence on the organization's own projects waiting for review. */
+export async function submissionsAwaitingReview(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ submission: milestoneSubmissions, title: listings.title, milestoneTitle: projectMilestones.title, share: projectMilestones.budgetSharePercent, budget: projectClaims.budget, organizationName: organizations.name })
+    .from(milestoneSubmissions)
+    .innerJoin(projectClaims, eq(projectClaims.id, milestoneSubmissions.claimId))
+    .innerJoin(listings, eq(listings.id, projectClaims.listingId))
+    .innerJoin(projectMilestones, eq(projectMilestones.id, milestoneSubmissions.milestoneId))
+    .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
+    .where(and(eq(listings.organizationId, organizationId), eq(milestoneSubmissions.status, 'submitted')))
+    .orderBy(asc(milestoneSubmissions.createdAt))
+}
+
+/** Published projects open for claims (not the organization's own). */
+export async function openProjects(organizationId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ id: listings.id, title: listings.title, budget: projectDetails.budget, organizationName: organizations.name })
+    .from(listings)
+    .innerJoin(projectDetails, eq(projectDetails.listingId, listings.id))
+    .innerJoin(organizations, eq(organizations.id, listings.organizationId))
+    .where(and(eq(listings.status, 'published'), eq(projectDetails.claimOpen, true), sql`${listings.organizationId} <> ${organizationId}`))
+    .orderBy(asc(listings.createdAt))
+    .limit(100)
+}

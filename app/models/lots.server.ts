@@ -1,0 +1,276 @@
+/**
+ * In-kind donations: a lot (捐赠批次) moves donor → the organization's stock (one stock
+ * account per lot) → households, each hand-over held in transit until the recipient
+ * confirms (签收); lost/spoiled/expired quantity is written off with a reason.
+ * Every figure is read from the ledger.
+ */
+import { randomInt, randomUUID } from 'node:crypto'
+import Decimal from 'decimal.js'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import type { Executor, Transaction } from '@db/client'
+import { distributions, donationDetails, users, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
+import { db as defaultDb } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
+import { FlowError, isOutlier, type Actor } from './donations.server'
+import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, parseAmount } from './ledger.server'
+
+export type Lot = typeof ledgerLots.$inferSelect
+
+function stockAccount(tx: Executor, lot: Lot) {
+  return getOrCreateAccount(tx, { ledger: lot.ledger, code: 'stock', ownerType: 'organization', ownerId: lot.organizationId, scopeId: lot.id, debitsMustNotExceedCredits: true })
+}
+function donorItemAccount(tx: Executor, ledger: string, donorId: string) {
+  return getOrCreateAccount(tx, { ledger, code: 'donor', ownerType: 'user', ownerId: donorId })
+}
+function householdItemAccount(tx: Executor, ledger: string, householdId: string) {
+  return getOrCreateAccount(tx, { ledger, code: 'household', ownerType: 'household', ownerId: householdId })
+}
+function writeOffAccount(tx: Executor, ledger: string, organizationId: string) {
+  return getOrCreateAccount(tx, { ledger, code: 'write_off', ownerType: 'organization', ownerId: organizationId })
+}
+
+/** Masks a name to surname + 某 (two-character compound surnames kept whole). */
+const compoundSurnames = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '夏侯', '令狐']
+export function maskName(name: string) {
+  const trimmed = name.trim()
+  if (!trimmed) return '某'
+  const surname = compoundSurnames.find((s) => trimmed.startsWith(s)) ?? [...trimmed][0]!
+  return `${surname}某`
+}
+
+export type RegisterLotInput = {
+  key: string
+  organizationId: string
+  listingId?: string | null
+  itemKind: string
+  itemUnit: string
+  quantity: string
+  condition: ItemCondition
+  expiresOn?: string | null
+}
+
+/** A donor registers a lot; it enters the organization's stock for that lot in one step. */
+export async function registerLot(donor: Actor, input: RegisterLotInput) {
+  if (donor.role !== 'donor') throw new FlowError('not_donor')
+  return defaultDb.transaction(async (tx) => {
+    if (input.listingId) {
+      const [l] = await tx
+        .select({ organizationId: listings.organizationId, status: listings.status, itemKind: donationDetails.itemKind, itemUnit: donationDetails.itemUnit })
+        .from(listings)
+        .innerJoin(donationDetails, eq(donationDetails.listingId, listings.id))
+        .where(eq(listings.id, input.listingId))
+      if (!l || l.organizationId !== input.organizationId || l.itemKind === null) throw new FlowError('listing_not_in_kind')
+      if (l.status !== 'published') throw new FlowError('listing_not_open')
+    }
+    const ledger = await ensureItemAsset(tx, input.itemKind, input.itemUnit)
+    const quantity = parseAmount(input.quantity, await assetScale(tx, ledger))
+    const lotId = uuidFromKey(input.key)
+    const [existing] = await tx.select().from(ledgerLots).where(eq(ledgerLots.id, lotId))
+    if (existing) return existing
+    const [lot] = await tx
+      .insert(ledgerLots)
+      .values({
+        id: lotId,
+        ledger,
+        donorId: donor.id,
+        organizationId: input.organizationId,
+        listingId: input.listingId ?? null,
+        itemKind: input.itemKind.trim(),
+        itemUnit: input.itemUnit.trim(),
+        quantity: quantity.toFixed(),
+        condition: input.condition,
+        expiresOn: input.expiresOn ?? null,
+      })
+      .returning()
+    const [from, stock] = await Promise.all([donorItemAccount(tx, ledger, donor.id), stockAccount(tx, lot!)])
+    await createTransfers(
+      [{ id: `lot-${lot!.id}`, code: 'lot_receipt', debitAccountId: from.id, creditAccountId: stock.id, amount: quantity, lotId: lot!.id, listingId: lot!.listingId, actorId: donor.id }],
+      { tx },
+    )
+    await recordAudit(tx, { actor: { id: donor.id }, action: 'ledger.lot_register', entityType: 'lot', entityId: lot!.id, after: { ledger, quantity: quantity.toFixed() } })
+    return lot!
+  })
+}
+
+/** Deterministic uuid from a caller key (form idempotency), so a double submit is one lot. */
+function uuidFromKey(key: string) {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key)) return key.toLowerCase()
+  throw new FlowError('bad_key')
+}
+
+async function requireLotOfOrg(tx: Executor, actor: Actor, lotId: string) {
+  const [lot] = await tx.select().from(ledgerLots).where(eq(ledgerLots.id, lotId))
+  if (!lot) throw new FlowError('lot_not_found')
+  if (actor.role !== 'org_member' || actor.organizationId !== lot.organizationId) throw new FlowError('not_owner')
+  return lot
+}
+
+export type Allocation = { householdId: string; quantity: string; recipientName: string; regionCode: string; recipientUserId?: string | null }
+
+/**
+ * Splits part of a lot across households (发放): one linked batch of holds stock → household
+ * (in transit). Each gets a confirmation code for the caseworker path.
+ */
+export async function distributeLot(actor: Actor, lotId: string, allocations: Allocation[], options: { key: string; confirmOutlier?: boolean }) {
+  if (!allocations.length) throw new FlowError('no_allocations')
+  return defaultDb.transaction(async (tx) => {
+    const lot = await requireLotOfOrg(tx, actor, lotId)
+    const scale = await assetScale(tx, lot.ledger)
+    const stock = await stockAccount(tx, lot)
+    if (!options.confirmOutlier) {
+      const past = await tx.select({ amount: ledgerTransfers.amount }).from(ledgerTransfers).where(and(eq(ledgerTransfers.debitAccountId, stock.id), eq(ledgerTransfers.pending, true)))
+      for (const a of allocations) {
+        const m = isOutlier(parseAmount(a.quantity, scale), past.map((p) => new Decimal(p.amount)))
+        if (m) return { status: 'needs_confirmation' as const, median: m.toFixed(), quantity: a.quantity }
+      }
+    }
+    const rows = []
+    const batch = []
+    for (const [i, a] of allocations.entries()) {
+      const household = await householdItemAccount(tx, lot.ledger, a.householdId)
+      const transferId = `dist-${options.key}-${i}`
+      batch.push({ id: transferId, code: 'distribution' as const, pending: true, debitAccountId: stock.id, creditAccountId: household.id, amount: a.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id })
+      rows.push({
+        lotId: lot.id,
+        householdId: a.householdId,
+        recipientUserId: a.recipientUserId ?? null,
+        recipientMasked: maskName(a.recipientName),
+        recipientRegionCode: a.regionCode,
+        confirmationCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
+        pendingTransferId: transferId,
+      })
+    }
+    const results = await createTransfers(batch, { tx })
+    const created = rows.filter((_, i) => results[i]!.ok && results[i]!.ok && (results[i] as { created: boolean }).created)
+    const inserted = created.length ? await tx.insert(distributions).values(created).onConflictDoNothing().returning() : []
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.distribute', entityType: 'lot', entityId: lot.id, after: { households: allocations.length } })
+    return { status: 'recorded' as const, distributions: inserted }
+  })
+}
+
+/** The recipient confirms (签收): the resident in the app, or the caseworker with the code. */
+export async function confirmDistribution(actor: Actor, distributionId: string, code?: string) {
+  return defaultDb.transaction(async (tx) => {
+    const [d] = await tx.select().from(distributions).where(eq(distributions.id, distributionId)).for('update')
+    if (!d) throw new FlowError('distribution_not_found')
+    if (actor.role === 'resident') {
+      if (d.recipientUserId !== actor.id) throw new FlowError('not_recipient')
+    } else if (actor.role === 'caseworker') {
+      if (!code || code.trim() !== d.confirmationCode) throw new FlowError('wrong_code')
+    } else throw new FlowError('not_recipient')
+    if (d.confirmedAt) return d
+    const [result] = await createTransfers([{ id: `confirm-${d.pendingTransferId}`, code: 'distribution', postPending: true, pendingId: d.pendingTransferId, lotId: d.lotId, actorId: actor.id }], { tx })
+    if (!result!.ok) throw result!.error
+    const [updated] = await tx.update(distributions).set({ confirmedAt: new Date(), confirmedById: actor.id }).where(eq(distributions.id, d.id)).returning()
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.confirm_distribution', entityType: 'distribution', entityId: d.id })
+    return updated!
+  })
+}
+
+/** The organization calls back an unconfirmed hand-over; the quantity returns to stock. */
+export async function cancelDistribution(actor: Actor, distributionId: string) {
+  return defaultDb.transaction(async (tx) => {
+    const [d] = await tx.select().from(distributions).where(eq(distributions.id, distributionId)).for('update')
+    if (!d) throw new FlowError('distribution_not_found')
+    await requireLotOfOrg(tx, actor, d.lotId)
+    if (d.confirmedAt) throw new FlowError('already_confirmed')
+    await createTransfers([{ id: `recall-${d.pendingTransferId}`, code: 'distribution', voidPending: true, pendingId: d.pendingTransferId, lotId: d.lotId, actorId: actor.id }], { tx })
+    return d
+  })
+}
+
+/** Written off (核销/报损) with a reason: stock → write-off, never silently dropped. */
+export async function writeOffLot(actor: Actor, lotId: string, input: { key: string; quantity: string; reason: WriteOffReason; note?: string }) {
+  return defaultDb.transaction(async (tx) => {
+    const lot = await requireLotOfOrg(tx, actor, lotId)
+    const [stock, target] = await Promise.all([stockAccount(tx, lot), writeOffAccount(tx, lot.ledger, lot.organizationId)])
+    const id = `writeoff-${input.key}`
+    const [result] = await createTransfers([{ id, code: 'write_off', debitAccountId: stock.id, creditAccountId: target.id, amount: input.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id, note: input.reason }], { tx })
+    if (!result!.ok) throw result!.error
+    await tx.insert(writeOffs).values({ transferId: id, lotId: lot.id, reason: input.reason, note: input.note ?? '', recordedById: actor.id }).onConflictDoNothing()
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.write_off', entityType: 'lot', entityId: lot.id, after: { quantity: input.quantity, reason: input.reason } })
+    return result!.transfer
+  })
+}
+
+export type LotPosition = { lotId: string; quantity: string; inStock: string; inTransit: string; delivered: string; writtenOff: string }
+
+/** Where every unit of the lots is now, from their stock accounts and transfers. */
+export async function lotPositions(lotIds: string[], executor: Executor = defaultDb): Promise<Map<string, LotPosition>> {
+  if (!lotIds.length) return new Map()
+  const rows = await executor.execute<{ id: string; quantity: string; in_stock: string; in_transit: string; delivered: string; written_off: string }>(sql`
+    select l.id, l.quantity::text,
+      (coalesce(s.credits_posted, 0) - coalesce(s.debits_posted, 0) - coalesce(s.debits_pending, 0))::text in_stock,
+      coalesce(s.debits_pending, 0)::text in_transit,
+      (select coalesce(sum(t.amount), 0) from ledger_transfers t join ledger_accounts h on h.id = t.credit_account_id
+        where t.lot_id = l.id and t.debit_account_id = s.id and h.code = 'household' and not t.pending and not t.void_pending)::text delivered,
+      (select coalesce(sum(t.amount), 0) from ledger_transfers t join ledger_accounts w on w.id = t.credit_account_id
+        where t.lot_id = l.id and t.debit_account_id = s.id and w.code = 'write_off')::text written_off
+    from ledger_lots l
+    left join ledger_accounts s on s.code = 'stock' and s.scope_id = l.id
+    where l.id in (${sql.join(lotIds.map((id) => sql`${id}::uuid`), sql`, `)})`)
+  return new Map(
+    [...rows].map((r) => [
+      r.id,
+      { lotId: r.id, quantity: new Decimal(r.quantity).toFixed(), inStock: new Decimal(r.in_stock).toFixed(), inTransit: new Decimal(r.in_transit).toFixed(), delivered: new Decimal(r.delivered).toFixed(), writtenOff: new Decimal(r.written_off).toFixed() },
+    ]),
+  )
+}
+
+/** Per item kind for a listing: pledged (lots), in stock, in transit, delivered, written off. */
+export async function listingItemTotals(listingId: string, executor: Executor = defaultDb) {
+  const lots = await executor.select().from(ledgerLots).where(eq(ledgerLots.listingId, listingId)).orderBy(asc(ledgerLots.createdAt))
+  const positions = await lotPositions(lots.map((l) => l.id), executor)
+  const byKind = new Map<string, { itemKind: string; itemUnit: string; pledged: Decimal; inStock: Decimal; inTransit: Decimal; delivered: Decimal; writtenOff: Decimal }>()
+  for (const lot of lots) {
+    const p = positions.get(lot.id)!
+    const k = byKind.get(lot.ledger) ?? { itemKind: lot.itemKind, itemUnit: lot.itemUnit, pledged: new Decimal(0), inStock: new Decimal(0), inTransit: new Decimal(0), delivered: new Decimal(0), writtenOff: new Decimal(0) }
+    k.pledged = k.pledged.plus(lot.quantity)
+    k.inStock = k.inStock.plus(p.inStock)
+    k.inTransit = k.inTransit.plus(p.inTransit)
+    k.delivered = k.delivered.plus(p.delivered)
+    k.writtenOff = k.writtenOff.plus(p.writtenOff)
+    byKind.set(lot.ledger, k)
+  }
+  return [...byKind.values()].map((k) => ({ ...k, pledged: k.pledged.toFixed(), inStock: k.inStock.toFixed(), inTransit: k.inTransit.toFixed(), delivered: k.delivered.toFixed(), writtenOff: k.writtenOff.toFixed() }))
+}
+
+export async function distributionsOfLots(lotIds: string[], executor: Executor = defaultDb) {
+  if (!lotIds.length) return []
+  return executor
+    .select({
+      d: distributions,
+      amount: ledgerTransfers.amount,
+      recalled: sql<boolean>`exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`,
+    })
+    .from(distributions)
+    .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, distributions.pendingTransferId))
+    .where(inArray(distributions.lotId, lotIds))
+    .orderBy(asc(distributions.createdAt))
+}
+
+/** A resident's hand-overs waiting for their confirmation. */
+export async function pendingReceiptsFor(userId: string, executor: Executor = defaultDb) {
+  return executor
+    .select({ id: distributions.id, lotId: distributions.lotId, amount: ledgerTransfers.amount, itemKind: ledgerLots.itemKind, itemUnit: ledgerLots.itemUnit, confirmedAt: distributions.confirmedAt, createdAt: distributions.createdAt })
+    .from(distributions)
+    .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, distributions.pendingTransferId))
+    .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
+    .where(and(eq(distributions.recipientUserId, userId), sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`))
+    .orderBy(asc(distributions.createdAt))
+}
+
+export async function lotsOfOrganization(organizationId: string, executor: Executor = defaultDb) {
+  return executor.select().from(ledgerLots).where(eq(ledgerLots.organizationId, organizationId)).orderBy(asc(ledgerLots.createdAt))
+}
+
+export function newKey() {
+  return randomUUID()
+}
+
+
+/** A resident's id by username (the org names who may confirm in the app). */
+export async function residentIdByUsername(username: string, executor: Executor = defaultDb) {
+  const [row] = await executor.select({ id: users.id }).from(users).where(and(eq(users.username, username.trim().toLowerCase()), eq(users.role, 'resident')))
+  return row?.id ?? null
+}

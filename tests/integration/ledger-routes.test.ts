@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { pledgeMoney } from '~/models/donations.server'
+import { makeMoneyDonationListing, makeProject } from '../factories/ledger'
+import { makeOrganization, makeUser } from '../factories/users'
+import { TestClient, textOf as rawText } from '../setup/app'
+
+/** Page text with React's text-node seams after ¥ closed up. */
+const textOf = (html: string) => rawText(html).replace(/¥\s+/g, '¥')
+
+async function client(role: 'donor' | 'resident' | 'org_member', locale?: 'zh-CN' | 'en', organizationId?: string) {
+  const user = await makeUser({ role, organizationId })
+  const c = new TestClient(locale)
+  await c.logIn(user.username, user.password)
+  return { c, user }
+}
+
+describe('ledger pages without JavaScript', () => {
+  it('refuses a bad amount with a specific message in English and in Chinese, recording nothing', async () => {
+    const listing = await makeMoneyDonationListing()
+    const { c } = await client('donor', 'en')
+    const res = await c.post(`/donor/pledge/${listing.id}`, { intent: 'money', key: randomUUID(), amount: '10.001' })
+    expect(res.status).toBe(400)
+    expect(textOf(await res.text())).toContain('At most 2 decimal places are allowed (got 10.001)')
+    const zh = (await client('donor', 'zh-CN')).c
+    const res2 = await zh.post(`/donor/pledge/${listing.id}`, { intent: 'money', key: randomUUID(), amount: '0' })
+    expect(textOf(await res2.text())).toContain('金额必须大于 0')
+    const page = textOf(await (await c.get(`/funds/${listing.id}`)).text())
+    expect(page).toContain('¥0.00')
+  })
+
+  it('asks to confirm a pledge ten times the usual, then records it once', async () => {
+    const listing = await makeMoneyDonationListing()
+    const { c, user } = await client('donor')
+    for (const amount of ['500', '600', '550']) await pledgeMoney({ id: user.id, role: 'donor', organizationId: null }, { listingId: listing.id, amount, key: randomUUID() })
+    const key = randomUUID()
+    const ask = textOf(await (await c.post(`/donor/pledge/${listing.id}`, { intent: 'money', key, amount: '5500.01' })).text())
+    expect(ask).toContain('¥5500.01 是常见金额（中位数 ¥550.00）的 10 倍以上')
+    const ok = textOf(await (await c.post(`/donor/pledge/${listing.id}`, { intent: 'money', key, amount: '5500.01', confirmOutlier: 'yes' })).text())
+    expect(ok).toContain('认捐成功：¥5500.01')
+    // A double submit of the confirmed form is the same pledge.
+    await c.post(`/donor/pledge/${listing.id}`, { intent: 'money', key, amount: '5500.01', confirmOutlier: 'yes' })
+    const funds = textOf(await (await c.get(`/funds/${listing.id}`)).text())
+    expect(funds).toContain('¥7150.01')
+  })
+
+  it('guards every page by role and scopes the organization ledger to its own organization', async () => {
+    const { c: resident } = await client('resident')
+    for (const path of ['/org/ledger', '/org/claims', '/donor/gifts', '/donor/gifts.csv', '/org/ledger.csv', '/admin/ledger-alerts']) {
+      expect((await resident.get(path)).status, path).toBe(403)
+    }
+    const ownerOrg = await makeOrganization({ kind: 'social_org' })
+    const { listing } = await makeProject({ organizationId: ownerOrg.id })
+    const money = await makeMoneyDonationListing({ organizationId: ownerOrg.id })
+    const { c: stranger } = await client('org_member')
+    const res = await stranger.post('/org/ledger', { intent: 'release', listingId: money.id })
+    expect(res.status).toBe(400)
+    expect(textOf(await res.text())).toContain('只有发布该资源的组织可以操作')
+    const { c: donor, user } = await client('donor')
+    await pledgeMoney({ id: user.id, role: 'donor', organizationId: null }, { listingId: listing.id, amount: '88.80', key: randomUUID() })
+    const { c: owner } = await client('org_member', undefined, ownerOrg.id)
+    const bytes = new Uint8Array(await (await owner.get('/org/ledger.csv')).arrayBuffer())
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]) // BOM: spreadsheets read the Chinese as UTF-8
+    const csv = new TextDecoder().decode(bytes)
+    expect(csv).toContain('"88.8"')
+    expect(await (await stranger.get('/org/ledger.csv')).text()).not.toContain('"88.8"')
+    const mine = await (await donor.get('/donor/gifts.csv')).text()
+    expect(mine).toContain('"88.80"')
+  })
+})
