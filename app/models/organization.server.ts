@@ -3,7 +3,9 @@ import type { Executor } from '@db/client'
 import { organizations, users, type MassOrgSubtype, type OrganizationKind } from '@db/schema'
 import { db } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import type { SessionUser } from './user.server'
+import type { AddMemberInput } from '@db/schema/identity/validation'
+import { forbidden } from '~/utils/auth.server'
+import { createUser, findUserByUsername, isUniqueViolation, normalizeUsername, type SessionUser } from './user.server'
 
 export async function createOrganization(
   executor: Executor,
@@ -84,4 +86,41 @@ export async function listOrganizationMembers(organizationId: string) {
     .from(users)
     .where(eq(users.organizationId, organizationId))
     .orderBy(users.createdAt)
+}
+
+export type AddMemberResult = { ok: true; userId: string } | { ok: false; fieldErrors: Record<string, string[]> }
+
+/**
+ * The organization's owner adds a member account. Only owners may; the username must be
+ * free. The new member belongs to the owner's organization and nowhere else.
+ */
+export async function addOrganizationMember(owner: SessionUser, input: AddMemberInput): Promise<AddMemberResult> {
+  if (owner.role !== 'org_member' || !owner.organizationId) forbidden({ reason: 'role', roles: ['org_member'] })
+  if (owner.orgMemberRole !== 'owner') forbidden({ reason: 'not_owner' })
+  if (await findUserByUsername(input.username)) return { ok: false, fieldErrors: { username: ['validation.username_taken'] } }
+  try {
+    const userId = await db.transaction(async (tx) => {
+      const user = await createUser(tx, {
+        username: input.username,
+        password: input.password,
+        displayName: input.displayName,
+        phone: input.phone ?? null,
+        role: 'org_member',
+        organizationId: owner.organizationId,
+        orgMemberRole: 'member',
+      })
+      await recordAudit(tx, {
+        actor: { id: owner.id },
+        action: 'organization.add_member',
+        entityType: 'organization',
+        entityId: owner.organizationId!,
+        after: { userId: user.id, username: normalizeUsername(input.username) },
+      })
+      return user.id
+    })
+    return { ok: true, userId }
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_username_unique')) return { ok: false, fieldErrors: { username: ['validation.username_taken'] } }
+    throw error
+  }
 }

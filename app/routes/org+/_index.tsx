@@ -1,9 +1,15 @@
-import { json, type LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { getOrganization, listOrganizationMembers } from '~/models/organization.server'
+import { AddMemberSchema } from '@db/schema/identity/validation'
+import { ErrorList, Field } from '~/components/forms'
+import { addOrganizationMember, getOrganization, listOrganizationMembers } from '~/models/organization.server'
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
+
+export const handle = { i18n: ['common', 'auth'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'org_member')
@@ -23,12 +29,57 @@ export async function loader({ request }: LoaderFunctionArgs) {
       verified: organization.verifiedAt !== null,
     },
     members,
+    isOwner: user.orgMemberRole === 'owner',
   })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, 'org_member')
+  const submission = parseWithZod(await request.formData(), { schema: AddMemberSchema })
+  if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
+  const result = await addOrganizationMember(user, submission.value)
+  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors, hideFields: ['password'] }), { status: 400 })
+  return json({ ...submission.reply({ resetForm: true }), added: true })
+}
+
+function AddMemberForm() {
+  const { t } = useTranslation(['common', 'auth'])
+  const lastResult = useActionData<typeof action>()
+  const [form, fields] = useForm({
+    id: 'add-member',
+    lastResult,
+    constraint: getZodConstraint(AddMemberSchema),
+    shouldValidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AddMemberSchema }),
+  })
+  return (
+    <section className="panel">
+      <h2>{t('organization.add_member')}</h2>
+      <p className="muted">{t('organization.add_member_help')}</p>
+      {lastResult && 'added' in lastResult ? <p className="notice">{t('organization.member_added')}</p> : null}
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="add_member" />
+        <Field label={t('auth:fields.username')} inputProps={getInputProps(fields.username, { type: 'text' })} errors={fields.username.errors} />
+        <Field label={t('auth:fields.display_name')} inputProps={getInputProps(fields.displayName, { type: 'text' })} errors={fields.displayName.errors} />
+        <Field label={t('auth:fields.phone')} inputProps={getInputProps(fields.phone, { type: 'tel' })} errors={fields.phone.errors} />
+        <Field
+          label={t('organization.initial_password')}
+          hint={t('auth:signup.password_hint')}
+          inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }}
+          errors={fields.password.errors}
+        />
+        <ErrorList id={form.errorId} errors={form.errors} />
+        <button type="submit" className="button">
+          {t('organization.add_member_submit')}
+        </button>
+      </Form>
+    </section>
+  )
 }
 
 export default function OrganizationHome() {
   const { t } = useTranslation()
-  const { organization, members } = useLoaderData<typeof loader>()
+  const { organization, members, isOwner } = useLoaderData<typeof loader>()
   return (
     <div data-testid="home-org_member">
       <h1>
@@ -68,6 +119,7 @@ export default function OrganizationHome() {
           ))}
         </tbody>
       </table>
+      {isOwner ? <AddMemberForm /> : null}
     </div>
   )
 }

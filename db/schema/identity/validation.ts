@@ -80,3 +80,13 @@ export const LoginSchema = z.object({
   password: z.string({ required_error: m('validation.required') }).min(1, m('validation.required')),
   redirectTo: z.string().optional(),
 })
+
+/** An organization owner adds a colleague; the colleague logs in with this initial password. */
+export const AddMemberSchema = z.object({
+  intent: z.literal('add_member'),
+  username: UsernameSchema,
+  displayName: trimmed(1, 32),
+  phone: PhoneSchema.optional(),
+  password: PasswordSchema,
+})
+export type AddMemberInput = z.infer<typeof AddMemberSchema>
