@@ -23,7 +23,10 @@ import { getUser, type ForbiddenData } from './utils/auth.server'
 import { i18next } from './utils/i18n.server'
 import { useNonce } from './utils/nonce'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const handle = { i18n: ['common'] }
 

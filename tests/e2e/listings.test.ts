@@ -110,8 +110,9 @@ describe('listings journey', () => {
     await org.locator('[name="milestones[1].budgetSharePercent"]').fill('60')
     await org.locator('[name="milestones[1].evidenceRequired"]').fill('订单合同与交付签收单')
     await publish(org)
-    expect(await org.getByTestId('org-listing-row').count()).toBe(4)
-    expect(await org.locator('.badge.status-published').count()).toBe(4)
+    // The list renders just after the URL changes: wait for the rows rather than racing them.
+    await expect.poll(() => org.getByTestId('org-listing-row').count(), { timeout: 10_000 }).toBe(4)
+    await expect.poll(() => org.locator('.badge.status-published').count(), { timeout: 10_000 }).toBe(4)
     await snap(org, JOURNEY, 'org-listings')
     await orgContext.close()
 
@@ -131,7 +132,7 @@ describe('listings journey', () => {
     await visitor.locator('input[name="kind"][value="job"]').check()
     await visitor.getByRole('button', { name: '应用筛选' }).click()
     await visitor.waitForURL((url) => url.searchParams.getAll('kind').includes('job'))
-    expect(await visitor.getByTestId('hit').count()).toBe(1)
+    await expect.poll(() => visitor.getByTestId('hit').count(), { timeout: 10_000 }).toBe(1)
     await snap(visitor, JOURNEY, 'visitor-search')
     await visitor.getByRole('link', { name: '台江县刺绣加工厂招聘缝纫工' }).click()
     await visitor.getByTestId('listing-detail').waitFor()
