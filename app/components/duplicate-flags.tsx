@@ -1,7 +1,7 @@
 import { Form, Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 
-type Flag = {
+export type Flag = {
   id: string
   status: 'open' | 'distinct' | 'coordinate'
   similarity: string

@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { checkLedger } from '~/models/reconciliation.server'
 import { makeItemDonationListing, makeProject } from '../factories/ledger'
 import { makeOrganization, makeUser } from '../factories/users'
-import { launchBrowser, logInThroughForm, newChineseContext, snap, startWebServer } from '../setup/browser'
+import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
-let server: Awaited<ReturnType<typeof startWebServer>>
-let browser: Browser
-
-beforeAll(async () => {
-  server = await startWebServer()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const journey = useJourney()
 
 async function as<T>(user: { username: string; password: string }, work: (page: Page) => Promise<T>) {
-  const context = await newChineseContext(browser)
+  const context = await newChineseContext(journey.browser)
   const page = await context.newPage()
   if (process.env.DEBUG_E2E) {
     page.on('console', (m) => console.log('CONSOLE', m.type(), m.text().slice(0, 300)))
@@ -29,7 +18,7 @@ async function as<T>(user: { username: string; password: string }, work: (page: 
     page.on('response', async (r) => r.request().method() === 'POST' && console.log('RESP', r.status(), r.url(), r.request().postData()?.slice(0, 600), (await r.text().catch(() => '')).slice(0, 300)))
   }
   try {
-    await logInThroughForm(page, server.baseUrl, user.username, user.password)
+    await logInThroughForm(page, journey.server.baseUrl, user.username, user.password)
     return await work(page)
   } finally {
     await context.close()
@@ -38,7 +27,7 @@ async function as<T>(user: { username: string; password: string }, work: (page: 
 
 /** Navigates and waits until scripts have loaded and hydrated, so filled inputs are not re-rendered away. */
 async function open(page: Page, path: string) {
-  await page.goto(`${server.baseUrl}${path}`)
+  await page.goto(`${journey.server.baseUrl}${path}`)
   await page.waitForLoadState('networkidle')
   await page.waitForFunction(() => document.readyState === 'complete' && '__remixContext' in window)
 }
@@ -109,7 +98,7 @@ describe('escrow ledger journeys', () => {
       expect(flow).toContain(listing.title)
       expect(flow).toContain(ngoName)
       expect(flow).toContain('3200')
-      // The Sankey chart is drawn in the browser.
+      // The Sankey chart is drawn in the journey.browser.
       await page.locator('[data-testid="flow-chart"] canvas').waitFor()
       await snap(page, 'ledger-project', '3-donor-sees-flow')
       await open(page, `/funds/${listing.id}`)
@@ -173,7 +162,7 @@ describe('escrow ledger journeys', () => {
       const html = await page.content()
       for (const name of ['王光明', '李春花', '杨秀英']) expect(html).not.toContain(name)
       await snap(page, 'ledger-quilts', '2-donor-trace')
-      const csv = await page.request.get(`${server.baseUrl}/donor/gifts.csv`)
+      const csv = await page.request.get(`${journey.server.baseUrl}/donor/gifts.csv`)
       const text = await csv.text()
       expect(text).toContain('王某')
       expect(text).not.toContain('王光明')

@@ -1,31 +1,12 @@
 // Browser journey: an admin verifies an organization; its member publishes one listing of each
 // kind through the forms (and meets validation errors in Chinese); a visitor finds the job by a
 // Chinese keyword and a facet. The real worker process keeps the search index in sync.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { seed } from '@db/seed'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { DEMO_PASSWORD } from '@db/seed/demo'
-import { db } from '~/utils/db.server'
-import { launchBrowser, logInThroughForm, newChineseContext, snap, startWebServer } from '../setup/browser'
-import { spawnWorkers, stopProcess } from '../setup/processes'
+import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
-let server: Awaited<ReturnType<typeof startWebServer>>
-let browser: Browser
-let workers: ReturnType<typeof spawnWorkers>
-
-beforeAll(async () => {
-  await seed(db, { households: 0, listings: 0, quiet: true })
-  workers = spawnWorkers()
-  await workers.ready
-  server = await startWebServer()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (workers) await stopProcess(workers.child)
-})
+const journey = useJourney({ seed: true, workers: true })
 
 const JOURNEY = 'listings'
 
@@ -48,19 +29,19 @@ async function publish(page: Page) {
 describe('listings journey', () => {
   it('an admin verifies the organization, its member publishes one listing of each kind, a visitor finds the job', async () => {
     // 1. The admin verifies the organization awaiting verification.
-    const adminContext = await newChineseContext(browser)
+    const adminContext = await newChineseContext(journey.browser)
     const admin = await adminContext.newPage()
-    await logInThroughForm(admin, server.baseUrl, 'admin', DEMO_PASSWORD)
+    await logInThroughForm(admin, journey.server.baseUrl, 'admin', DEMO_PASSWORD)
     const row = admin.locator('tr', { hasText: '台江县巧手姐妹互助服务中心' })
     await row.getByRole('button', { name: '审核通过' }).click()
     await row.waitFor({ state: 'detached' })
     await adminContext.close()
 
     // 2. Its member creates and publishes a job; a first try with mistakes shows Chinese errors.
-    const orgContext = await newChineseContext(browser)
+    const orgContext = await newChineseContext(journey.browser)
     const org = await orgContext.newPage()
-    await logInThroughForm(org, server.baseUrl, 'org_taijiang_coop', DEMO_PASSWORD)
-    await org.goto(`${server.baseUrl}/org/listings/new?kind=job`)
+    await logInThroughForm(org, journey.server.baseUrl, 'org_taijiang_coop', DEMO_PASSWORD)
+    await org.goto(`${journey.server.baseUrl}/org/listings/new?kind=job`)
     await fillCommon(org, { title: '台江县刺绣加工厂招聘缝纫工', description: '招聘缝纫工，计件工资，可带孩子上班，提供午餐。', category: 'employment' })
     await org.locator('[name="position"]').fill('缝纫工')
     await org.locator('select[name="skills[0].code"]').selectOption('sewing')
@@ -78,7 +59,7 @@ describe('listings journey', () => {
     await org.getByText('台江县刺绣加工厂招聘缝纫工').waitFor()
 
     // Training.
-    await org.goto(`${server.baseUrl}/org/listings/new?kind=training`)
+    await org.goto(`${journey.server.baseUrl}/org/listings/new?kind=training`)
     await fillCommon(org, { title: '苗绣电商直播培训班', description: '学习苗绣产品拍摄和直播带货，结业颁发证书。', category: 'skills_training' })
     await org.locator('select[name="skills[0].code"]').selectOption('livestreaming')
     await org.locator('[name="schedule"]').fill('每周六上午，共 6 周')
@@ -87,7 +68,7 @@ describe('listings journey', () => {
     await publish(org)
 
     // Donation (in kind).
-    await org.goto(`${server.baseUrl}/org/listings/new?kind=donation`)
+    await org.goto(`${journey.server.baseUrl}/org/listings/new?kind=donation`)
     await fillCommon(org, { title: '单亲母亲家庭冬衣捐赠', description: '为单亲母亲家庭的孩子捐赠全新冬衣。', category: 'material_aid' })
     await org.locator('select[name="donationType"]').selectOption('in_kind')
     await org.locator('[name="itemKind"]').fill('儿童冬衣')
@@ -97,7 +78,7 @@ describe('listings journey', () => {
     await publish(org)
 
     // Long-term project with two milestones.
-    await org.goto(`${server.baseUrl}/org/listings/new?kind=project`)
+    await org.goto(`${journey.server.baseUrl}/org/listings/new?kind=project`)
     await fillCommon(org, { title: '留守妇女刺绣合作社培育项目', description: '培育刺绣合作社，提供培训、订单对接和运营指导，为期十个月。', category: 'industry_support' })
     await org.locator('[name="durationMonths"]').fill('10')
     await org.locator('[name="budget"]').fill('80000')
@@ -117,11 +98,11 @@ describe('listings journey', () => {
     await orgContext.close()
 
     // 3. A visitor finds the job by a Chinese keyword, then narrows with a facet.
-    const visitorContext = await newChineseContext(browser)
+    const visitorContext = await newChineseContext(journey.browser)
     const visitor = await visitorContext.newPage()
     const deadline = Date.now() + 20_000
     for (;;) {
-      await visitor.goto(`${server.baseUrl}/listings`)
+      await visitor.goto(`${journey.server.baseUrl}/listings`)
       await visitor.locator('input[name="q"]').fill('缝纫')
       await visitor.getByRole('button', { name: '搜索', exact: true }).click()
       await visitor.waitForURL((url) => url.searchParams.get('q') === '缝纫')

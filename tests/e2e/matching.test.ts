@@ -2,34 +2,16 @@
 // a caseworker records a household → the worker scores it → the resident sees the job with
 // its reasons and applies → the company sees the masked candidate, then accepts and marks hired.
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { organizations } from '@db/schema'
-import { seed } from '@db/seed'
 import { DEMO_PASSWORD } from '@db/seed/demo'
 import { db } from '~/utils/db.server'
 import { makeListing } from '../factories/match-listings'
 import { makeUser } from '../factories/users'
-import { launchBrowser, logInThroughForm, newChineseContext, snap, startWebServer } from '../setup/browser'
-import { spawnWorkers, stopProcess } from '../setup/processes'
+import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
-let server: Awaited<ReturnType<typeof startWebServer>>
-let browser: Browser
-let workers: ReturnType<typeof spawnWorkers>
-
-beforeAll(async () => {
-  await seed(db, { households: 0, listings: 0, quiet: true })
-  workers = spawnWorkers()
-  await workers.ready
-  server = await startWebServer()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (workers) await stopProcess(workers.child)
-})
+const journey = useJourney({ seed: true, workers: true })
 
 async function reloadUntil(page: Page, text: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs
@@ -47,10 +29,10 @@ describe('matching journey', () => {
     const listing = await makeListing({ organizationId: org!.id, regionCode: '522634', title: '雷山县电子厂焊工' })
 
     // Caseworker records the household through the form.
-    const cwContext = await newChineseContext(browser)
+    const cwContext = await newChineseContext(journey.browser)
     const cw = await cwContext.newPage()
-    await logInThroughForm(cw, server.baseUrl, 'caseworker', DEMO_PASSWORD)
-    await cw.goto(`${server.baseUrl}/caseworker/households/new`)
+    await logInThroughForm(cw, journey.server.baseUrl, 'caseworker', DEMO_PASSWORD)
+    await cw.goto(`${journey.server.baseUrl}/caseworker/households/new`)
     await cw.fill('input[name="regionCode"]', '522634100200')
     await cw.fill('input[name="address"]', '西门村二组')
     await cw.fill('input[name="incomePerCapitaMonthly"]', '650')
@@ -77,15 +59,15 @@ describe('matching journey', () => {
 
     // The resident links the file with the code and consents; the worker scores the household.
     const resident = await makeUser({ role: 'resident', displayName: '龙建华' })
-    const rContext = await newChineseContext(browser)
+    const rContext = await newChineseContext(journey.browser)
     const r = await rContext.newPage()
-    await logInThroughForm(r, server.baseUrl, resident.username, resident.password)
-    await r.goto(`${server.baseUrl}/me/household`)
+    await logInThroughForm(r, journey.server.baseUrl, resident.username, resident.password)
+    await r.goto(`${journey.server.baseUrl}/me/household`)
     await r.fill('input[name="code"]', code)
     await r.getByRole('button', { name: '关联' }).click()
     await r.getByRole('button', { name: '同意授权' }).click()
     await r.getByRole('button', { name: '撤回授权' }).waitFor()
-    await r.goto(`${server.baseUrl}/me/offers`)
+    await r.goto(`${journey.server.baseUrl}/me/offers`)
     await reloadUntil(r, '雷山县电子厂焊工')
     const reasons = await r.getByTestId('offer-reasons').first().textContent()
     expect(reasons).toContain('技能匹配：焊工（中级）')
@@ -93,10 +75,10 @@ describe('matching journey', () => {
     await snap(r, 'matching', '03-resident-offers')
 
     // The company sees a masked candidate before the application.
-    const oContext = await newChineseContext(browser)
+    const oContext = await newChineseContext(journey.browser)
     const o = await oContext.newPage()
-    await logInThroughForm(o, server.baseUrl, 'org_kaili_electronics', DEMO_PASSWORD)
-    await o.goto(`${server.baseUrl}/org/matches/${listing.id}`)
+    await logInThroughForm(o, journey.server.baseUrl, 'org_kaili_electronics', DEMO_PASSWORD)
+    await o.goto(`${journey.server.baseUrl}/org/matches/${listing.id}`)
     const masked = await o.getByTestId('candidate').first().textContent()
     expect(masked).toContain('龙某')
     expect(masked).not.toContain('龙建华')

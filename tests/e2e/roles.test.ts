@@ -1,23 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { seed } from '@db/seed'
+import { describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '@db/seed/demo'
-import { db } from '~/utils/db.server'
-import { launchBrowser, logInThroughForm, newChineseContext, snap, startWebServer } from '../setup/browser'
+import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
-let server: Awaited<ReturnType<typeof startWebServer>>
-let browser: Browser
-
-beforeAll(async () => {
-  await seed(db, { households: 0, listings: 0, quiet: true })
-  server = await startWebServer()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const journey = useJourney({ seed: true })
 
 describe('every role logs in through the real page and sees its own home', () => {
   it.each([
@@ -27,9 +12,9 @@ describe('every role logs in through the real page and sees its own home', () =>
     ['donor', 'donor', '/donor', '张伟，您好'],
     ['admin', 'admin', '/admin', '管理后台'],
   ] as const)('%s', async (role, username, home, heading) => {
-    const context = await newChineseContext(browser)
+    const context = await newChineseContext(journey.browser)
     const page = await context.newPage()
-    await logInThroughForm(page, server.baseUrl, username, DEMO_PASSWORD)
+    await logInThroughForm(page, journey.server.baseUrl, username, DEMO_PASSWORD)
     expect(new URL(page.url()).pathname).toBe(home)
     await page.getByTestId(`home-${role}`).waitFor()
     expect(await page.locator('h1').first().textContent()).toContain(heading)
@@ -39,13 +24,13 @@ describe('every role logs in through the real page and sees its own home', () =>
   })
 
   it('hydrates under the Content-Security-Policy (no violations, client-side behaviour runs)', async () => {
-    const context = await newChineseContext(browser)
+    const context = await newChineseContext(journey.browser)
     const page = await context.newPage()
     const violations: string[] = []
     page.on('console', (msg) => {
       if (/Content Security Policy|Refused to/.test(msg.text())) violations.push(msg.text())
     })
-    await page.goto(`${server.baseUrl}/signup`)
+    await page.goto(`${journey.server.baseUrl}/signup`)
     // Without JavaScript the organization fields stay visible; once hydrated they hide for residents.
     await page.locator('fieldset.org-fields').waitFor({ state: 'hidden' })
     await page.locator('input[name="role"][value="org_member"]').check()
@@ -55,9 +40,9 @@ describe('every role logs in through the real page and sees its own home', () =>
   })
 
   it('shows a wrong password error in Chinese, then in English after switching', async () => {
-    const context = await newChineseContext(browser)
+    const context = await newChineseContext(journey.browser)
     const page = await context.newPage()
-    await page.goto(`${server.baseUrl}/login`)
+    await page.goto(`${journey.server.baseUrl}/login`)
     await page.locator('input[name="username"]').fill('admin')
     await page.locator('input[name="password"]').fill('not-the-password1')
     await page.locator('form button[type="submit"]').last().click()

@@ -4,7 +4,9 @@ import type { Server } from 'node:http'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { loadBuild } from './app'
+import { spawnWorkers, stopProcess } from './processes'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS_DIR = path.resolve('tests/artifacts')
@@ -50,4 +52,30 @@ export async function logInThroughForm(page: Page, baseUrl: string, username: st
   await page.locator('input[name="username"]').fill(username)
   await page.locator('input[name="password"]').fill(password)
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.locator('form button[type="submit"]').last().click()])
+}
+
+/**
+ * The usual browser-journey harness: optional demo seed, optionally the real worker process,
+ * the real web server and Chromium, all torn down after the file. Fields are set in beforeAll.
+ */
+export function useJourney(options: { seed?: boolean; workers?: boolean } = {}) {
+  const journey = {} as { server: Awaited<ReturnType<typeof startWebServer>>; browser: Browser; workers?: ReturnType<typeof spawnWorkers> }
+  beforeAll(async () => {
+    if (options.seed) {
+      const [{ seed }, { db }] = await Promise.all([import('@db/seed'), import('~/utils/db.server')])
+      await seed(db, { households: 0, listings: 0, quiet: true })
+    }
+    if (options.workers) {
+      journey.workers = spawnWorkers()
+      await journey.workers.ready
+    }
+    journey.server = await startWebServer()
+    journey.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await journey.browser?.close()
+    await journey.server?.close()
+    if (journey.workers) await stopProcess(journey.workers.child)
+  })
+  return journey
 }
