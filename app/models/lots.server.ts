@@ -8,7 +8,7 @@ import { randomInt, randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
-import { distributions, donationDetails, users, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
+import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { FlowError, isOutlier, type Actor } from './donations.server'
@@ -105,7 +105,42 @@ async function requireLotOfOrg(tx: Executor, actor: Actor, lotId: string) {
   return lot
 }
 
-export type Allocation = { householdId: string; quantity: string; recipientName: string; regionCode: string; recipientUserId?: string | null }
+export type Allocation = { householdId: string; quantity: string }
+
+/** Application statuses that make a household a recipient of a listing (accepted into it). */
+const receivingStatuses = ['accepted', 'completed'] as const
+
+export type EligibleRecipient = { householdId: string; masked: string; regionCode: string; hasResidentAccount: boolean }
+
+/**
+ * Households that may receive from a lot: those accepted for the lot's donation listing
+ * (applied and accepted, or invited and accepted), with consent. MASKED: surname + 某 and
+ * the village code only — the organization never sees names, phones or ID numbers here.
+ */
+async function eligibleRows(tx: Executor, lot: Lot, householdIds?: string[]) {
+  if (!lot.listingId) return []
+  const rows = await tx
+    .select({ householdId: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName })
+    .from(applications)
+    .innerJoin(households, eq(households.id, applications.householdId))
+    .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
+    .where(
+      and(
+        eq(applications.listingId, lot.listingId),
+        inArray(applications.status, [...receivingStatuses]),
+        eq(households.consentGiven, true),
+        householdIds ? inArray(households.id, householdIds.length ? householdIds : ['00000000-0000-0000-0000-000000000000']) : undefined,
+      ),
+    )
+    .orderBy(asc(households.regionCode), asc(households.id))
+  return rows
+}
+
+export async function eligibleRecipients(actor: Actor, lotId: string, executor: Executor = defaultDb): Promise<EligibleRecipient[]> {
+  const lot = await requireLotOfOrg(executor, actor, lotId)
+  const rows = await eligibleRows(executor, lot)
+  return rows.map((r) => ({ householdId: r.householdId, masked: maskName(r.headName ?? ''), regionCode: r.regionCode, hasResidentAccount: Boolean(r.residentUserId) }))
+}
 
 /**
  * Splits part of a lot across households (发放): one linked batch of holds stock → household
@@ -124,18 +159,24 @@ export async function distributeLot(actor: Actor, lotId: string, allocations: Al
         if (m) return { status: 'needs_confirmation' as const, median: m.toFixed(), quantity: a.quantity }
       }
     }
+    const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+    if (allocations.some((a) => !uuidRe.test(a.householdId))) throw new FlowError('household_not_eligible')
+    if (new Set(allocations.map((a) => a.householdId)).size !== allocations.length) throw new FlowError('duplicate_household')
+    const eligible = new Map((await eligibleRows(tx, lot, allocations.map((a) => a.householdId))).map((r) => [r.householdId, r]))
+    if (allocations.some((a) => !eligible.has(a.householdId))) throw new FlowError('household_not_eligible')
     const rows = []
     const batch = []
     for (const [i, a] of allocations.entries()) {
+      const recipient = eligible.get(a.householdId)!
       const household = await householdItemAccount(tx, lot.ledger, a.householdId)
       const transferId = `dist-${options.key}-${i}`
       batch.push({ id: transferId, code: 'distribution' as const, pending: true, debitAccountId: stock.id, creditAccountId: household.id, amount: a.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id })
       rows.push({
         lotId: lot.id,
         householdId: a.householdId,
-        recipientUserId: a.recipientUserId ?? null,
-        recipientMasked: maskName(a.recipientName),
-        recipientRegionCode: a.regionCode,
+        recipientUserId: recipient.residentUserId,
+        recipientMasked: maskName(recipient.headName ?? ''),
+        recipientRegionCode: recipient.regionCode,
         confirmationCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
         pendingTransferId: transferId,
       })
@@ -268,9 +309,3 @@ export function newKey() {
   return randomUUID()
 }
 
-
-/** A resident's id by username (the org names who may confirm in the app). */
-export async function residentIdByUsername(username: string, executor: Executor = defaultDb) {
-  const [row] = await executor.select({ id: users.id }).from(users).where(and(eq(users.username, username.trim().toLowerCase()), eq(users.role, 'resident')))
-  return row?.id ?? null
-}
