@@ -12,6 +12,7 @@ import { applications, distributions, donationDetails, householdMembers, househo
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { FlowError, isOutlier, type Actor } from './donations.server'
+import { caseworkerPrefixes } from './household.server'
 import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, parseAmount } from './ledger.server'
 
 export type Lot = typeof ledgerLots.$inferSelect
@@ -309,3 +310,77 @@ export function newKey() {
   return randomUUID()
 }
 
+
+/** Whether a delivery region and a caseworker's region overlap (one contains the other). */
+function overlaps(deliveryRegionCode: string, prefixes: string[]) {
+  return prefixes.some((p) => deliveryRegionCode.startsWith(p) || p.startsWith(deliveryRegionCode))
+}
+
+/**
+ * The caseworker path (社工代发): a caseworker hands part of a lot to a household in their own
+ * region, when the lot's donation listing delivers to that region. The hand-over is in transit
+ * until the resident confirms in the app or the caseworker records the slip's code; the
+ * organization and the donor see the recipient masked like any other.
+ */
+export async function caseworkerHandOver(actor: Actor, lotId: string, input: { householdId: string; quantity: string; key: string }) {
+  if (actor.role !== 'caseworker') throw new FlowError('not_caseworker')
+  return defaultDb.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ lot: ledgerLots, deliveryRegionCode: donationDetails.deliveryRegionCode })
+      .from(ledgerLots)
+      .innerJoin(donationDetails, eq(donationDetails.listingId, ledgerLots.listingId))
+      .where(eq(ledgerLots.id, lotId))
+    if (!row) throw new FlowError('lot_not_found')
+    const prefixes = await caseworkerPrefixes(tx, actor.id)
+    const delivery = row.deliveryRegionCode
+    if (!delivery || !overlaps(delivery, prefixes)) throw new FlowError('lot_not_in_region')
+    const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+    if (!uuidRe.test(input.householdId)) throw new FlowError('household_not_in_region')
+    const [household] = await tx
+      .select({ id: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName })
+      .from(households)
+      .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
+      .where(eq(households.id, input.householdId))
+    if (!household || !prefixes.some((p) => household.regionCode.startsWith(p)) || !household.regionCode.startsWith(delivery)) throw new FlowError('household_not_in_region')
+    const lot = row.lot
+    const stock = await stockAccount(tx, lot)
+    const target = await householdItemAccount(tx, lot.ledger, household.id)
+    const transferId = `cwdist-${uuidFromKey(input.key)}`
+    const [result] = await createTransfers(
+      [{ id: transferId, code: 'distribution', pending: true, debitAccountId: stock.id, creditAccountId: target.id, amount: input.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id }],
+      { tx },
+    )
+    if (!result!.ok) throw result!.error
+    const [inserted] = await tx
+      .insert(distributions)
+      .values({
+        lotId: lot.id,
+        householdId: household.id,
+        recipientUserId: household.residentUserId,
+        recipientMasked: maskName(household.headName ?? ''),
+        recipientRegionCode: household.regionCode,
+        confirmationCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
+        pendingTransferId: transferId,
+      })
+      .onConflictDoNothing()
+      .returning()
+    const d = inserted ?? (await tx.select().from(distributions).where(eq(distributions.pendingTransferId, transferId)))[0]!
+    if (inserted) await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.caseworker_hand_over', entityType: 'lot', entityId: lot.id, after: { distributionId: d.id } })
+    return d
+  })
+}
+
+/** Lots with stock whose donation listing delivers into the caseworker's regions. */
+export async function lotsForCaseworker(actor: Actor, executor: Executor = defaultDb) {
+  const prefixes = await caseworkerPrefixes(executor, actor.id)
+  if (!prefixes.length) return []
+  const rows = await executor
+    .select({ lot: ledgerLots, deliveryRegionCode: donationDetails.deliveryRegionCode, title: listings.title })
+    .from(ledgerLots)
+    .innerJoin(donationDetails, eq(donationDetails.listingId, ledgerLots.listingId))
+    .innerJoin(listings, eq(listings.id, ledgerLots.listingId))
+    .orderBy(asc(ledgerLots.createdAt))
+  const mine = rows.filter((r) => r.deliveryRegionCode && overlaps(r.deliveryRegionCode, prefixes))
+  const positions = await lotPositions(mine.map((r) => r.lot.id), executor)
+  return mine.map((r) => ({ id: r.lot.id, title: r.title, itemKind: r.lot.itemKind, itemUnit: r.lot.itemUnit, inStock: positions.get(r.lot.id)!.inStock })).filter((l) => new Decimal(l.inStock).gt(0))
+}

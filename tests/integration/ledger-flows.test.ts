@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { decideClaim, milestoneHistory, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, listingMoneyTotals, listingPledges, pledgeMoney, releaseDonationListing, withdrawPledge } from '~/models/donations.server'
 import { isLedgerError } from '~/models/ledger.server'
-import { confirmDistribution, distributeLot, eligibleRecipients, listingItemTotals, lotPositions, registerLot, writeOffLot } from '~/models/lots.server'
+import { caseworkerHandOver, confirmDistribution, distributeLot, eligibleRecipients, lotsForCaseworker, listingItemTotals, lotPositions, registerLot, writeOffLot } from '~/models/lots.server'
 import { checkLedger } from '~/models/reconciliation.server'
 import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
+import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeOrganization, makeUser } from '../factories/users'
 
 const actor = (u: { id: string; organizationId: string | null }, role: string) => ({ id: u.id, role, organizationId: u.organizationId })
@@ -206,6 +207,30 @@ describe('choosing recipients', () => {
     const confirmed = await confirmDistribution(actor(resident, 'resident'), d!.id)
     expect(confirmed.confirmedById).toBe(resident.id)
     expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '6', inTransit: '0', delivered: '4' })
+    expect(await checkLedger()).toEqual([])
+  })
+
+  it('a caseworker hands over to a household in their region and confirms with the code; other regions are refused', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
+    const listing = await makeItemDonationListing({ organizationId: org.id }) // delivers to 522634
+    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
+    const cwUser = await makeCaseworker('5226')
+    const cw = actor({ id: cwUser.id, organizationId: null }, 'caseworker')
+    const mine = await makeHousehold({ regionCode: '522634101001', members: [{ fullName: '龙阿妹' }] }, cwUser)
+    const far = await makeHousehold({ regionCode: '621102101201' })
+    expect((await lotsForCaseworker(cw)).map((l) => l.id)).toContain(lot.id)
+    await flowError(caseworkerHandOver(cw, lot.id, { householdId: far.id, quantity: '2', key: randomUUID() }), 'household_not_in_region')
+    const elsewhere = actor({ id: (await makeCaseworker('6211')).id, organizationId: null }, 'caseworker')
+    await flowError(caseworkerHandOver(elsewhere, lot.id, { householdId: far.id, quantity: '2', key: randomUUID() }), 'lot_not_in_region')
+    await flowError(caseworkerHandOver(actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member'), lot.id, { householdId: mine.id, quantity: '2', key: randomUUID() }), 'not_caseworker')
+    const key = randomUUID()
+    const d = await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })
+    expect((await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })).id).toBe(d.id) // a double submit is one hand-over
+    expect(d.recipientMasked).toBe('龙某')
+    expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '7', inTransit: '3' })
+    await confirmDistribution(cw, d.id, d.confirmationCode)
+    expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '7', inTransit: '0', delivered: '3' })
     expect(await checkLedger()).toEqual([])
   })
 })
