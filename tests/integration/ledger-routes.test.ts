@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { pledgeMoney } from '~/models/donations.server'
 import { registerLot } from '~/models/lots.server'
 import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
+import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeOrganization, makeUser } from '../factories/users'
 import { TestClient, textOf as rawText } from '../setup/app'
 
@@ -93,5 +94,26 @@ describe('ledger pages without JavaScript', () => {
     expect(textOf(await ok.text())).toContain('库存 25 · 发放中 5')
     // The donor's gift links to the listing's public page.
     expect(await (await donorPage.get('/donor/gifts')).text()).toContain(`href="/funds/${listing.id}"`)
+  })
+
+  it('a caseworker records a hand-over to a household of their region and confirms it with the code', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const donor = await makeUser({ role: 'donor' })
+    const lot = await registerLot({ id: donor.id, role: 'donor', organizationId: null }, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '12', condition: 'new' })
+    const cw = await makeCaseworker('5226')
+    const household = await makeHousehold({ regionCode: '522634101001', members: [{ fullName: '龙阿妹' }] }, cw)
+    const c = new TestClient('zh-CN')
+    await c.logIn(cw.username, cw.password)
+    const page = textOf(await (await c.get('/caseworker/receipts')).text())
+    expect(page).toContain('向本辖区家庭发放物资')
+    expect(page).toContain('库存 12 条')
+    const bad = await c.post('/caseworker/receipts', { intent: 'handover', lotId: lot.id, householdId: household.id, quantity: '13', key: randomUUID() })
+    expect(bad.status).toBe(400)
+    const res = textOf(await (await c.post('/caseworker/receipts', { intent: 'handover', lotId: lot.id, householdId: household.id, quantity: '2', key: randomUUID() })).text())
+    const [, id, code] = res.match(/发放编号 ([0-9a-f-]{36})，签收码 (\d{6})/) ?? []
+    expect(id).toBeTruthy()
+    const done = textOf(await (await c.post('/caseworker/receipts', { intent: 'confirm', distributionId: id!, code: code! })).text())
+    expect(done).toContain('库存 10 条')
   })
 })
