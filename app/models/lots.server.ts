@@ -8,10 +8,11 @@ import { randomInt, randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
-import { distributions, donationDetails, users, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
+import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { FlowError, isOutlier, type Actor } from './donations.server'
+import { caseworkerPrefixes } from './household.server'
 import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, parseAmount } from './ledger.server'
 
 export type Lot = typeof ledgerLots.$inferSelect
@@ -105,7 +106,42 @@ async function requireLotOfOrg(tx: Executor, actor: Actor, lotId: string) {
   return lot
 }
 
-export type Allocation = { householdId: string; quantity: string; recipientName: string; regionCode: string; recipientUserId?: string | null }
+export type Allocation = { householdId: string; quantity: string }
+
+/** Application statuses that make a household a recipient of a listing (accepted into it). */
+const receivingStatuses = ['accepted', 'completed'] as const
+
+export type EligibleRecipient = { householdId: string; masked: string; regionCode: string; hasResidentAccount: boolean }
+
+/**
+ * Households that may receive from a lot: those accepted for the lot's donation listing
+ * (applied and accepted, or invited and accepted), with consent. MASKED: surname + 某 and
+ * the village code only — the organization never sees names, phones or ID numbers here.
+ */
+async function eligibleRows(tx: Executor, lot: Lot, householdIds?: string[]) {
+  if (!lot.listingId) return []
+  const rows = await tx
+    .select({ householdId: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName })
+    .from(applications)
+    .innerJoin(households, eq(households.id, applications.householdId))
+    .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
+    .where(
+      and(
+        eq(applications.listingId, lot.listingId),
+        inArray(applications.status, [...receivingStatuses]),
+        eq(households.consentGiven, true),
+        householdIds ? inArray(households.id, householdIds.length ? householdIds : ['00000000-0000-0000-0000-000000000000']) : undefined,
+      ),
+    )
+    .orderBy(asc(households.regionCode), asc(households.id))
+  return rows
+}
+
+export async function eligibleRecipients(actor: Actor, lotId: string, executor: Executor = defaultDb): Promise<EligibleRecipient[]> {
+  const lot = await requireLotOfOrg(executor, actor, lotId)
+  const rows = await eligibleRows(executor, lot)
+  return rows.map((r) => ({ householdId: r.householdId, masked: maskName(r.headName ?? ''), regionCode: r.regionCode, hasResidentAccount: Boolean(r.residentUserId) }))
+}
 
 /**
  * Splits part of a lot across households (发放): one linked batch of holds stock → household
@@ -124,18 +160,24 @@ export async function distributeLot(actor: Actor, lotId: string, allocations: Al
         if (m) return { status: 'needs_confirmation' as const, median: m.toFixed(), quantity: a.quantity }
       }
     }
+    const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+    if (allocations.some((a) => !uuidRe.test(a.householdId))) throw new FlowError('household_not_eligible')
+    if (new Set(allocations.map((a) => a.householdId)).size !== allocations.length) throw new FlowError('duplicate_household')
+    const eligible = new Map((await eligibleRows(tx, lot, allocations.map((a) => a.householdId))).map((r) => [r.householdId, r]))
+    if (allocations.some((a) => !eligible.has(a.householdId))) throw new FlowError('household_not_eligible')
     const rows = []
     const batch = []
     for (const [i, a] of allocations.entries()) {
+      const recipient = eligible.get(a.householdId)!
       const household = await householdItemAccount(tx, lot.ledger, a.householdId)
       const transferId = `dist-${options.key}-${i}`
       batch.push({ id: transferId, code: 'distribution' as const, pending: true, debitAccountId: stock.id, creditAccountId: household.id, amount: a.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id })
       rows.push({
         lotId: lot.id,
         householdId: a.householdId,
-        recipientUserId: a.recipientUserId ?? null,
-        recipientMasked: maskName(a.recipientName),
-        recipientRegionCode: a.regionCode,
+        recipientUserId: recipient.residentUserId,
+        recipientMasked: maskName(recipient.headName ?? ''),
+        recipientRegionCode: recipient.regionCode,
         confirmationCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
         pendingTransferId: transferId,
       })
@@ -269,8 +311,76 @@ export function newKey() {
 }
 
 
-/** A resident's id by username (the org names who may confirm in the app). */
-export async function residentIdByUsername(username: string, executor: Executor = defaultDb) {
-  const [row] = await executor.select({ id: users.id }).from(users).where(and(eq(users.username, username.trim().toLowerCase()), eq(users.role, 'resident')))
-  return row?.id ?? null
+/** Whether a delivery region and a caseworker's region overlap (one contains the other). */
+function overlaps(deliveryRegionCode: string, prefixes: string[]) {
+  return prefixes.some((p) => deliveryRegionCode.startsWith(p) || p.startsWith(deliveryRegionCode))
+}
+
+/**
+ * The caseworker path (社工代发): a caseworker hands part of a lot to a household in their own
+ * region, when the lot's donation listing delivers to that region. The hand-over is in transit
+ * until the resident confirms in the app or the caseworker records the slip's code; the
+ * organization and the donor see the recipient masked like any other.
+ */
+export async function caseworkerHandOver(actor: Actor, lotId: string, input: { householdId: string; quantity: string; key: string }) {
+  if (actor.role !== 'caseworker') throw new FlowError('not_caseworker')
+  return defaultDb.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ lot: ledgerLots, deliveryRegionCode: donationDetails.deliveryRegionCode })
+      .from(ledgerLots)
+      .innerJoin(donationDetails, eq(donationDetails.listingId, ledgerLots.listingId))
+      .where(eq(ledgerLots.id, lotId))
+    if (!row) throw new FlowError('lot_not_found')
+    const prefixes = await caseworkerPrefixes(tx, actor.id)
+    const delivery = row.deliveryRegionCode
+    if (!delivery || !overlaps(delivery, prefixes)) throw new FlowError('lot_not_in_region')
+    const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+    if (!uuidRe.test(input.householdId)) throw new FlowError('household_not_in_region')
+    const [household] = await tx
+      .select({ id: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName })
+      .from(households)
+      .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
+      .where(eq(households.id, input.householdId))
+    if (!household || !prefixes.some((p) => household.regionCode.startsWith(p)) || !household.regionCode.startsWith(delivery)) throw new FlowError('household_not_in_region')
+    const lot = row.lot
+    const stock = await stockAccount(tx, lot)
+    const target = await householdItemAccount(tx, lot.ledger, household.id)
+    const transferId = `cwdist-${uuidFromKey(input.key)}`
+    const [result] = await createTransfers(
+      [{ id: transferId, code: 'distribution', pending: true, debitAccountId: stock.id, creditAccountId: target.id, amount: input.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id }],
+      { tx },
+    )
+    if (!result!.ok) throw result!.error
+    const [inserted] = await tx
+      .insert(distributions)
+      .values({
+        lotId: lot.id,
+        householdId: household.id,
+        recipientUserId: household.residentUserId,
+        recipientMasked: maskName(household.headName ?? ''),
+        recipientRegionCode: household.regionCode,
+        confirmationCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
+        pendingTransferId: transferId,
+      })
+      .onConflictDoNothing()
+      .returning()
+    const d = inserted ?? (await tx.select().from(distributions).where(eq(distributions.pendingTransferId, transferId)))[0]!
+    if (inserted) await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.caseworker_hand_over', entityType: 'lot', entityId: lot.id, after: { distributionId: d.id } })
+    return d
+  })
+}
+
+/** Lots with stock whose donation listing delivers into the caseworker's regions. */
+export async function lotsForCaseworker(actor: Actor, executor: Executor = defaultDb) {
+  const prefixes = await caseworkerPrefixes(executor, actor.id)
+  if (!prefixes.length) return []
+  const rows = await executor
+    .select({ lot: ledgerLots, deliveryRegionCode: donationDetails.deliveryRegionCode, title: listings.title })
+    .from(ledgerLots)
+    .innerJoin(donationDetails, eq(donationDetails.listingId, ledgerLots.listingId))
+    .innerJoin(listings, eq(listings.id, ledgerLots.listingId))
+    .orderBy(asc(ledgerLots.createdAt))
+  const mine = rows.filter((r) => r.deliveryRegionCode && overlaps(r.deliveryRegionCode, prefixes))
+  const positions = await lotPositions(mine.map((r) => r.lot.id), executor)
+  return mine.map((r) => ({ id: r.lot.id, title: r.title, itemKind: r.lot.itemKind, itemUnit: r.lot.itemUnit, inStock: positions.get(r.lot.id)!.inStock })).filter((l) => new Decimal(l.inStock).gt(0))
 }

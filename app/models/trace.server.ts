@@ -31,6 +31,7 @@ export type ItemGift = {
   itemUnit: string
   quantity: string
   organizationName: string
+  listingId: string | null
   listingTitle: string | null
   createdAt: string
   inStock: string
@@ -144,6 +145,7 @@ export async function donorTrace(donorId: string) {
       itemUnit: lot.itemUnit,
       quantity: new Decimal(lot.quantity).toFixed(),
       organizationName: org,
+      listingId: lot.listingId,
       listingTitle,
       createdAt: lot.createdAt.toISOString(),
       inStock: p.inStock,

@@ -18,6 +18,7 @@ import { seedListings } from './listings'
 import { indexPublishedListings } from '../../app/models/listing.server'
 import { PostgresSearchEngine } from '../../search/postgres'
 import { seedHouseholds, seedMinimumLivingStandards } from './households'
+import { seedLedger } from './ledger'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -116,6 +117,7 @@ export async function seed(db: Database, options: SeedOptions) {
   log(`households: ${householdSeed.created} created, ${householdSeed.total} in total`)
   const demoMatches = await scoreDemoHouseholds(db)
   log(`matches: ${demoMatches} stored for the demo residents' households`)
+  await seedLedger(db, log)
   if (!options.quiet) await requestFullRescore(log)
   return { regions: regionCount, organizations: orgIds.size, usersCreated: created, users: count }
 }

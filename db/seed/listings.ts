@@ -86,7 +86,11 @@ export async function seedListings(db: Database, count: number, log: (msg: strin
   const placesByOrg = new Map(orgs.map((o) => [o.id, regionRows.filter((r) => r.code.startsWith(o.regionCode))]))
   const rand = random(20261124)
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!
-  const today = new Date('2026-11-01T00:00:00Z')
+  // Dates hang off the first day of the current month: a fresh database always gets listings
+  // that are open now (no seed that silently expires), and reruns within a month are identical.
+  // Rows are keyed by deterministic ids, so a later rerun never duplicates them either way.
+  const now = new Date()
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
   let created = 0
   const batchSize = 250
   for (let start = 0; start < count; start += batchSize) {

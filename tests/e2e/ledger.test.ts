@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { checkLedger } from '~/models/reconciliation.server'
-import { makeItemDonationListing, makeProject } from '../factories/ledger'
+import { makeItemDonationListing, makeProject, makeRecipient } from '../factories/ledger'
 import { makeOrganization, makeUser } from '../factories/users'
 import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
@@ -117,6 +117,8 @@ describe('escrow ledger journeys', () => {
     const donor = await makeUser({ role: 'donor' })
     const residents = await Promise.all(['王光明', '李春花', '杨秀英'].map((name) => makeUser({ role: 'resident', displayName: name })))
     const listing = await makeItemDonationListing({ organizationId: org.id, kind: '棉被', unit: '条', quantity: '100' })
+    // Three households accepted for the listing, each with its resident account.
+    for (const [i, r] of residents.entries()) await makeRecipient(listing.id, { headName: ['王光明', '李春花', '杨秀英'][i], resident: r, regionCode: '522634001001' })
 
     await as(donor, async (page) => {
       await open(page, `/donor/pledge/${listing.id}`)
@@ -128,15 +130,11 @@ describe('escrow ledger journeys', () => {
     await as(orgUser, async (page) => {
       await open(page, `/org/ledger`)
       const lot = page.getByTestId('org-lot')
-      const rows = lot.locator('fieldset')
-      for (const [i, r] of residents.entries()) {
-        const row = rows.nth(i)
-        await row.locator('input[name="householdId"]').fill(randomUUID())
-        await row.locator('input[name="recipientName"]').fill(['王光明', '李春花', '杨秀英'][i]!)
-        await row.locator('input[name="regionCode"]').fill('522634001001')
-        await row.locator('input[name="quantity"]').fill('20')
-        await row.locator('input[name="recipientUsername"]').fill(r.username)
-      }
+      // Only the accepted households are offered, masked (surname + 某, village, no name or phone).
+      const rows = lot.getByTestId('eligible-recipient')
+      expect((await rows.allTextContents()).map((t) => t.split(' · ')[0]).sort()).toEqual(['李某', '杨某', '王某'])
+      for (const name of ['王光明', '李春花', '杨秀英']) expect(await page.content()).not.toContain(name)
+      for (let i = 0; i < 3; i++) await rows.nth(i).locator('input[name="quantity"]').fill('20')
       await submitAndWait(page, lot.getByRole('button', { name: '发放给受助家庭' }))
       await page.getByTestId('lot-position').filter({ hasText: '库存 40 · 发放中 60' }).waitFor()
       expect(await page.getByRole('alert').count()).toBe(0)

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { donationDetails, listings, projectDetails, projectMilestones } from '@db/schema'
+import { eq } from 'drizzle-orm'
+import { applications, donationDetails, households, listings, projectDetails, projectMilestones } from '@db/schema'
+import { makeHousehold } from './households'
 import { ensureItemAsset, ensureMoneyAsset, getOrCreateAccount, type AccountKey } from '~/models/ledger.server'
 import { db } from '~/utils/db.server'
 import { makeOrganization } from './users'
@@ -82,4 +84,19 @@ export async function makeProject(input: { organizationId?: string; budget?: str
     .values(shares.map((s, i) => ({ listingId: listing.id, seq: i + 1, title: `第${i + 1}阶段`, dueOn: `2026-0${i + 3}-01`, budgetSharePercent: s, evidenceRequired: '活动照片与签到表' })))
     .returning()
   return { listing, milestones: milestones.sort((a, b) => a.seq - b.seq) }
+}
+
+/**
+ * A household accepted for a donation listing (so the organization may hand items to it),
+ * with consent; `resident` links a resident account that confirms in the app.
+ */
+export async function makeRecipient(listingId: string, input: { headName?: string; regionCode?: string; resident?: { id: string } | null; status?: 'accepted' | 'completed' | 'applied' | 'rejected' } = {}) {
+  const file = await makeHousehold({ regionCode: input.regionCode ?? '522634101001', members: [{ fullName: input.headName ?? '王光明' }] })
+  await db
+    .update(households)
+    .set({ consentGiven: true, residentUserId: input.resident?.id ?? null })
+    .where(eq(households.id, file.id))
+  const now = new Date()
+  await db.insert(applications).values({ householdId: file.id, listingId, status: input.status ?? 'accepted', appliedAt: now, acceptedAt: input.status === 'applied' || input.status === 'rejected' ? null : now })
+  return file
 }

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { decideClaim, milestoneHistory, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, listingMoneyTotals, listingPledges, pledgeMoney, releaseDonationListing, withdrawPledge } from '~/models/donations.server'
 import { isLedgerError } from '~/models/ledger.server'
-import { confirmDistribution, distributeLot, listingItemTotals, lotPositions, registerLot, writeOffLot } from '~/models/lots.server'
+import { caseworkerHandOver, confirmDistribution, distributeLot, eligibleRecipients, lotsForCaseworker, listingItemTotals, lotPositions, registerLot, writeOffLot } from '~/models/lots.server'
 import { checkLedger } from '~/models/reconciliation.server'
-import { makeItemDonationListing, makeMoneyDonationListing, makeProject } from '../factories/ledger'
+import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
+import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeOrganization, makeUser } from '../factories/users'
 
 const actor = (u: { id: string; organizationId: string | null }, role: string) => ({ id: u.id, role, organizationId: u.organizationId })
@@ -122,11 +123,17 @@ describe('in-kind lots', () => {
     const donor = actor(await makeUser({ role: 'donor' }), 'donor')
     const listing = await makeItemDonationListing({ organizationId: org.id })
     const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '100', condition: 'new' })
-    const residents = await Promise.all([0, 1, 2].map(() => makeUser({ role: 'resident' })))
+    const residents = await Promise.all([0, 1].map(() => makeUser({ role: 'resident' })))
+    // Three households accepted for the listing: two with resident accounts, one confirmed by a caseworker.
+    const recipients = [
+      await makeRecipient(listing.id, { headName: '王光明', resident: residents[0] }),
+      await makeRecipient(listing.id, { headName: '欧阳春花', resident: residents[1] }),
+      await makeRecipient(listing.id, { headName: '李四' }),
+    ]
     const result = await distributeLot(
       orgActor,
       lot.id,
-      residents.map((r, i) => ({ householdId: randomUUID(), quantity: '20', recipientName: ['王光明', '欧阳春花', '李四'][i]!, regionCode: '522634100001', recipientUserId: r.id })),
+      recipients.map((r) => ({ householdId: r.id, quantity: '20' })),
       { key: randomUUID() },
     )
     if (result.status !== 'recorded') throw new Error('expected recorded')
@@ -143,11 +150,87 @@ describe('in-kind lots', () => {
     expect(await listingItemTotals(listing.id)).toEqual([{ itemKind: '棉被', itemUnit: '条', pledged: '100', inStock: '40', inTransit: '0', delivered: '60', writtenOff: '0' }])
 
     // Stock cannot be overdrawn, and write-offs carry a reason.
-    await expect(distributeLot(orgActor, lot.id, [{ householdId: randomUUID(), quantity: '41', recipientName: '赵六', regionCode: '522634100001' }], { key: randomUUID(), confirmOutlier: true })).rejects.toSatisfy((e: unknown) =>
+    await expect(distributeLot(orgActor, lot.id, [{ householdId: recipients[0]!.id, quantity: '41' }], { key: randomUUID(), confirmOutlier: true })).rejects.toSatisfy((e: unknown) =>
       isLedgerError(e, 'exceeds_credits'),
     )
     await writeOffLot(orgActor, lot.id, { key: randomUUID(), quantity: '2', reason: 'damaged', note: '仓库漏雨' })
     expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '38', writtenOff: '2' })
+    expect(await checkLedger()).toEqual([])
+  })
+})
+
+describe('choosing recipients', () => {
+  it('offers only households accepted for the listing, masked, and refuses any other household', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const orgActor = actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member')
+    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const other = await makeItemDonationListing({ organizationId: org.id })
+    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '50', condition: 'new' })
+    const resident = await makeUser({ role: 'resident' })
+    const accepted = await makeRecipient(listing.id, { headName: '欧阳春花', resident })
+    const onlyApplied = await makeRecipient(listing.id, { headName: '张三', status: 'applied' })
+    const rejected = await makeRecipient(listing.id, { headName: '赵六', status: 'rejected' })
+    const elsewhere = await makeRecipient(other.id, { headName: '钱七' })
+
+    const offered = await eligibleRecipients(orgActor, lot.id)
+    expect(offered).toEqual([{ householdId: accepted.id, masked: '欧阳某', regionCode: '522634101001', hasResidentAccount: true }])
+    // No full name, phone, address or national id reaches the organization.
+    expect(JSON.stringify(offered)).not.toMatch(/春花|丹江镇|\d{17}/)
+
+    for (const never of [onlyApplied, rejected, elsewhere]) {
+      await flowError(distributeLot(orgActor, lot.id, [{ householdId: never.id, quantity: '5' }], { key: randomUUID() }), 'household_not_eligible')
+    }
+    await flowError(distributeLot(orgActor, lot.id, [{ householdId: randomUUID(), quantity: '5' }], { key: randomUUID() }), 'household_not_eligible')
+    // A mixed batch is refused whole: nothing leaves the stock.
+    await flowError(distributeLot(orgActor, lot.id, [{ householdId: accepted.id, quantity: '5' }, { householdId: onlyApplied.id, quantity: '5' }], { key: randomUUID() }), 'household_not_eligible')
+    expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '50', inTransit: '0' })
+    // Another organization sees none of them.
+    const stranger = actor(await makeUser({ role: 'org_member', organizationId: (await makeOrganization({ kind: 'social_org' })).id }), 'org_member')
+    await flowError(eligibleRecipients(stranger, lot.id), 'not_owner')
+  })
+
+  it('the linked resident confirms in the app; the masked recipient is stored, not the name', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const orgActor = actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member')
+    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
+    const resident = await makeUser({ role: 'resident' })
+    const household = await makeRecipient(listing.id, { headName: '杨秀英', resident })
+    const result = await distributeLot(orgActor, lot.id, [{ householdId: household.id, quantity: '4' }], { key: randomUUID() })
+    if (result.status !== 'recorded') throw new Error('expected recorded')
+    const [d] = result.distributions
+    expect(d).toMatchObject({ householdId: household.id, recipientUserId: resident.id, recipientMasked: '杨某', recipientRegionCode: '522634101001' })
+    // Some other resident cannot confirm it; the household's own resident can.
+    await flowError(confirmDistribution(actor(await makeUser({ role: 'resident' }), 'resident'), d!.id), 'not_recipient')
+    const confirmed = await confirmDistribution(actor(resident, 'resident'), d!.id)
+    expect(confirmed.confirmedById).toBe(resident.id)
+    expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '6', inTransit: '0', delivered: '4' })
+    expect(await checkLedger()).toEqual([])
+  })
+
+  it('a caseworker hands over to a household in their region and confirms with the code; other regions are refused', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
+    const listing = await makeItemDonationListing({ organizationId: org.id }) // delivers to 522634
+    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
+    const cwUser = await makeCaseworker('5226')
+    const cw = actor({ id: cwUser.id, organizationId: null }, 'caseworker')
+    const mine = await makeHousehold({ regionCode: '522634101001', members: [{ fullName: '龙阿妹' }] }, cwUser)
+    const far = await makeHousehold({ regionCode: '621102101201' })
+    expect((await lotsForCaseworker(cw)).map((l) => l.id)).toContain(lot.id)
+    await flowError(caseworkerHandOver(cw, lot.id, { householdId: far.id, quantity: '2', key: randomUUID() }), 'household_not_in_region')
+    const elsewhere = actor({ id: (await makeCaseworker('6211')).id, organizationId: null }, 'caseworker')
+    await flowError(caseworkerHandOver(elsewhere, lot.id, { householdId: far.id, quantity: '2', key: randomUUID() }), 'lot_not_in_region')
+    await flowError(caseworkerHandOver(actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member'), lot.id, { householdId: mine.id, quantity: '2', key: randomUUID() }), 'not_caseworker')
+    const key = randomUUID()
+    const d = await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })
+    expect((await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })).id).toBe(d.id) // a double submit is one hand-over
+    expect(d.recipientMasked).toBe('龙某')
+    expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '7', inTransit: '3' })
+    await confirmDistribution(cw, d.id, d.confirmationCode)
+    expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '7', inTransit: '0', delivered: '3' })
     expect(await checkLedger()).toEqual([])
   })
 })

@@ -11,7 +11,7 @@ import { cancelDistribution, confirmDistribution, distributeLot, lotPositions, r
 import { createTransfers, isLedgerError, type TransferInput } from '~/models/ledger.server'
 import { checkLedger } from '~/models/reconciliation.server'
 import { db } from '~/utils/db.server'
-import { makeMoneyAccount } from '../factories/ledger'
+import { makeItemDonationListing, makeMoneyAccount, makeRecipient } from '../factories/ledger'
 import { makeUser } from '../factories/users'
 
 const money = fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 99 })).map(([y, f]) => `${y}.${String(f).padStart(2, '0')}`)
@@ -42,6 +42,10 @@ describe('ledger invariants under random sequences', () => {
     const caseworker = await makeUser({ role: 'caseworker' })
     const donorActor = { id: donorUser.id, role: 'donor', organizationId: null }
     const orgActor = { id: orgUser.id, role: 'org_member', organizationId: orgUser.organizationId }
+    // Lots go to an item listing with four accepted households (the only ones that may receive).
+    const itemListing = await makeItemDonationListing({ organizationId: orgUser.organizationId! })
+    const recipients: { id: string }[] = []
+    for (const name of ['王光明', '欧阳春花', '李四', '杨秀英']) recipients.push(await makeRecipient(itemListing.id, { headName: name }))
 
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: 30 }), async (commands) => {
@@ -98,7 +102,7 @@ describe('ledger invariants under random sequences', () => {
               break
             }
             case 'lot': {
-              const lot = await registerLot(donorActor, { key: randomUUID(), organizationId: orgUser.organizationId!, itemKind: '棉被', itemUnit: '条', quantity: String(c.quantity), condition: 'new' })
+              const lot = await registerLot(donorActor, { key: randomUUID(), organizationId: orgUser.organizationId!, listingId: itemListing.id, itemKind: '棉被', itemUnit: '条', quantity: String(c.quantity), condition: 'new' })
               lots.push(lot.id)
               break
             }
@@ -109,7 +113,7 @@ describe('ledger invariants under random sequences', () => {
                 const r = await distributeLot(
                   orgActor,
                   lotId,
-                  c.parts.map((q) => ({ householdId: randomUUID(), quantity: String(q), recipientName: '王光明', regionCode: '522634100001' })),
+                  c.parts.map((q, i) => ({ householdId: recipients[i]!.id, quantity: String(q) })),
                   { key: randomUUID(), confirmOutlier: true },
                 )
                 if (r.status === 'recorded') dists.push(...r.distributions.map((d) => ({ id: d.id, code: d.confirmationCode })))

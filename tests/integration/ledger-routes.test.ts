@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { pledgeMoney } from '~/models/donations.server'
-import { makeMoneyDonationListing, makeProject } from '../factories/ledger'
+import { registerLot } from '~/models/lots.server'
+import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
+import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeOrganization, makeUser } from '../factories/users'
 import { TestClient, textOf as rawText } from '../setup/app'
 
@@ -66,5 +68,52 @@ describe('ledger pages without JavaScript', () => {
     expect(await (await stranger.get('/org/ledger.csv')).text()).not.toContain('"88.8"')
     const mine = await (await donor.get('/donor/gifts.csv')).text()
     expect(mine).toContain('"88.80"')
+  })
+
+  it('the organization chooses among masked accepted households only; the donor links to the public page', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const { c: orgPage } = await client('org_member', 'zh-CN', org.id)
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const { c: donorPage, user: donor } = await client('donor')
+    const lot = await registerLot({ id: donor.id, role: 'donor', organizationId: null }, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '30', condition: 'new' })
+    const accepted = await makeRecipient(listing.id, { headName: '欧阳春花', resident: await makeUser({ role: 'resident' }) })
+    const applied = await makeRecipient(listing.id, { headName: '张三丰', status: 'applied' })
+    const html = await (await orgPage.get('/org/ledger')).text()
+    const page = textOf(html)
+    expect(page).toContain('欧阳某')
+    expect(page).toContain('本人在 App 签收')
+    expect(html).toContain(accepted.id)
+    // Neither full names nor the household that only applied appear.
+    expect(page).not.toMatch(/欧阳春花|张三丰|张某/)
+    expect(html).not.toContain(applied.id)
+    // Posting a household that was never accepted is refused in Chinese; nothing leaves the stock.
+    const refused = await orgPage.post('/org/ledger', { intent: 'distribute', lotId: lot.id, key: randomUUID(), householdId: applied.id, quantity: '5' })
+    expect(refused.status).toBe(400)
+    expect(textOf(await refused.text())).toContain('该家庭未被确认接收此项捐赠，不能向其发放')
+    const ok = await orgPage.post('/org/ledger', { intent: 'distribute', lotId: lot.id, key: randomUUID(), householdId: accepted.id, quantity: '5' })
+    expect(textOf(await ok.text())).toContain('库存 25 · 发放中 5')
+    // The donor's gift links to the listing's public page.
+    expect(await (await donorPage.get('/donor/gifts')).text()).toContain(`href="/funds/${listing.id}"`)
+  })
+
+  it('a caseworker records a hand-over to a household of their region and confirms it with the code', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const donor = await makeUser({ role: 'donor' })
+    const lot = await registerLot({ id: donor.id, role: 'donor', organizationId: null }, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '12', condition: 'new' })
+    const cw = await makeCaseworker('5226')
+    const household = await makeHousehold({ regionCode: '522634101001', members: [{ fullName: '龙阿妹' }] }, cw)
+    const c = new TestClient('zh-CN')
+    await c.logIn(cw.username, cw.password)
+    const page = textOf(await (await c.get('/caseworker/receipts')).text())
+    expect(page).toContain('向本辖区家庭发放物资')
+    expect(page).toContain('库存 12 条')
+    const bad = await c.post('/caseworker/receipts', { intent: 'handover', lotId: lot.id, householdId: household.id, quantity: '13', key: randomUUID() })
+    expect(bad.status).toBe(400)
+    const res = textOf(await (await c.post('/caseworker/receipts', { intent: 'handover', lotId: lot.id, householdId: household.id, quantity: '2', key: randomUUID() })).text())
+    const [, id, code] = res.match(/发放编号 ([0-9a-f-]{36})，签收码 (\d{6})/) ?? []
+    expect(id).toBeTruthy()
+    const done = textOf(await (await c.post('/caseworker/receipts', { intent: 'confirm', distributionId: id!, code: code! })).text())
+    expect(done).toContain('库存 10 条')
   })
 })

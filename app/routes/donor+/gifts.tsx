@@ -105,6 +105,13 @@ export default function Gifts() {
               <h3>
                 {g.quantity} {g.itemUnit} {g.itemKind} · {g.organizationName}
               </h3>
+              {g.listingId ? (
+                <p>
+                  <a href={`/funds/${g.listingId}`} data-testid="item-gift-listing">
+                    {g.listingTitle}
+                  </a>
+                </p>
+              ) : null}
               <p data-testid="lot-position">
                 {t('totals.delivered')} {g.delivered} · {t('totals.in_transit')} {g.inTransit} · {t('totals.in_stock')} {g.inStock} · {t('totals.written_off')} {g.writtenOff}
               </p>

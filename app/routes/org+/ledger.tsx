@@ -7,7 +7,8 @@ import { z } from 'zod'
 import { writeOffReasons } from '@db/schema/ledger/constants'
 import { claimsAwaitingDecision, decideClaim, milestoneAmount, reviewSubmission, submissionsAwaitingReview } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, releaseDonationListing } from '~/models/donations.server'
-import { cancelDistribution, distributeLot, residentIdByUsername, writeOffLot } from '~/models/lots.server'
+import { cancelDistribution, distributeLot, eligibleRecipients, writeOffLot } from '~/models/lots.server'
+import { regionPathNames } from '~/models/region.server'
 import { organizationOverview } from '~/models/trace.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
@@ -21,12 +22,15 @@ async function requireOrgMember(request: Request) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireOrgMember(request)
+  const { user, actor } = await requireOrgMember(request)
   const [overview, claims, submissions] = await Promise.all([
     organizationOverview(user.organizationId!),
     claimsAwaitingDecision(user.organizationId!),
     submissionsAwaitingReview(user.organizationId!),
   ])
+  // Recipients the organization may choose, per lot: accepted for the lot's listing, masked.
+  const recipients = new Map(await Promise.all(overview.lots.map(async (l) => [l.id, await eligibleRecipients(actor, l.id)] as const)))
+  const regionNames = await regionPathNames([...recipients.values()].flat().map((r) => r.regionCode))
   return json({
     overview: {
       listings: overview.listings.map(({ money, ...l }) => ({ ...l, money: { ...money, escrowAccountId: undefined } })),
@@ -37,6 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         quantity: new Decimal(l.quantity).toFixed(),
         position: l.position,
         distributions: l.distributions.map((d) => ({ id: d.id, masked: d.recipientMasked, amount: new Decimal(d.amount).toFixed(), code: d.confirmationCode, confirmed: !!d.confirmedAt, recalled: d.recalled })),
+        recipients: (recipients.get(l.id) ?? []).map((r) => ({ householdId: r.householdId, masked: r.masked, region: regionNames.get(r.regionCode) ?? r.regionCode, inApp: r.hasResidentAccount })),
       })),
     },
     claims: claims.map((c) => ({ id: c.claim.id, title: c.title, organizationName: c.organizationName, budget: c.claim.budget, plan: c.claim.plan })),
@@ -84,21 +89,12 @@ export async function action({ request }: ActionFunctionArgs) {
         await writeOffLot(actor, input.lotId, { key: input.key, quantity: input.quantity, reason: input.reason, note: input.note })
         break
       case 'distribute': {
-        // Rows of the split: household id, head's name (masked on write), village code, quantity, optional resident username.
-        const households = formData.getAll('householdId').map(String)
+        // One quantity per eligible household offered on the page; blank rows are skipped.
         const allocations = []
-        for (const [i, householdId] of households.entries()) {
-          const quantity = String(formData.getAll('quantity')[i] ?? '').trim()
-          if (!householdId.trim() && !quantity) continue
-          if (!uuid.safeParse(householdId.trim()).success) throw new FlowError('distribution_not_found')
-          const username = String(formData.getAll('recipientUsername')[i] ?? '').trim()
-          allocations.push({
-            householdId: householdId.trim(),
-            quantity,
-            recipientName: String(formData.getAll('recipientName')[i] ?? ''),
-            regionCode: String(formData.getAll('regionCode')[i] ?? '').trim(),
-            recipientUserId: username ? await residentIdByUsername(username) : null,
-          })
+        const quantities = formData.getAll('quantity').map((q) => String(q).trim())
+        for (const [i, householdId] of formData.getAll('householdId').map(String).entries()) {
+          if (!quantities[i]) continue
+          allocations.push({ householdId: householdId.trim(), quantity: quantities[i]! })
         }
         const r = await distributeLot(actor, input.lotId, allocations, { key: input.key, confirmOutlier: input.confirmOutlier === 'yes' })
         if (r.status === 'needs_confirmation') {
@@ -245,15 +241,19 @@ export default function OrgLedger() {
                 <input type="hidden" name="lotId" value={lot.id} />
                 <input type="hidden" name="key" value={key} />
                 <h4>{t('org.distribute')}</h4>
-                {[0, 1, 2].map((i) => (
-                  <fieldset key={i} className="row">
-                    <input name="householdId" aria-label={t('org.household_id')} placeholder={t('org.household_id')} />
-                    <input name="recipientName" aria-label={t('org.recipient_name')} placeholder={t('org.recipient_name')} />
-                    <input name="regionCode" aria-label={t('org.region_code')} placeholder={t('org.region_code')} />
-                    <input name="quantity" aria-label={t('pledge.quantity', { unit: lot.itemUnit })} placeholder={t('pledge.quantity', { unit: lot.itemUnit })} inputMode="numeric" />
-                    <input name="recipientUsername" aria-label={t('org.recipient_user')} placeholder={t('org.recipient_user')} />
-                  </fieldset>
-                ))}
+                {lot.recipients.length ? (
+                  lot.recipients.map((r) => (
+                    <fieldset key={r.householdId} className="row" data-testid="eligible-recipient">
+                      <input type="hidden" name="householdId" value={r.householdId} />
+                      <span>
+                        {r.masked} · {r.region} · {r.inApp ? t('org.confirms_in_app') : t('org.confirms_with_caseworker')}
+                      </span>
+                      <input name="quantity" aria-label={`${r.masked} ${t('pledge.quantity', { unit: lot.itemUnit })}`} placeholder={t('pledge.quantity', { unit: lot.itemUnit })} inputMode="numeric" />
+                    </fieldset>
+                  ))
+                ) : (
+                  <p className="muted">{t('org.no_eligible_recipients')}</p>
+                )}
                 <label className="checkbox">
                   <input type="checkbox" name="confirmOutlier" value="yes" /> {t('org.confirm_outlier')}
                 </label>

@@ -19,6 +19,7 @@ import {
   varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
+import { households } from '../households/tables'
 import { timestamps } from '../columns'
 import { users } from '../identity/tables'
 import { itemCondition, listings, projectMilestones } from '../listings/tables'
@@ -209,8 +210,10 @@ export const distributions = pgTable(
     lotId: uuid()
       .notNull()
       .references(() => ledgerLots.id),
-    /** A households id (no FK: that context lives elsewhere). */
-    householdId: uuid().notNull(),
+    /** The receiving household (chosen among those eligible for the lot's listing). */
+    householdId: uuid()
+      .notNull()
+      .references(() => households.id),
     /** The resident who may confirm in the app, when the household has one. */
     recipientUserId: uuid().references(() => users.id),
     /** Masked display: surname + 某 and the village-level region code. */

@@ -1,0 +1,1 @@
+ALTER TABLE "ledger_distributions" ADD CONSTRAINT "ledger_distributions_household_id_households_id_fk" FOREIGN KEY ("household_id") REFERENCES "public"."households"("id") ON DELETE no action ON UPDATE no action;
