@@ -18,6 +18,7 @@ import { seedListings } from './listings'
 import { indexPublishedListings } from '../../app/models/listing.server'
 import { PostgresSearchEngine } from '../../search/postgres'
 import { seedHouseholds, seedMinimumLivingStandards } from './households'
+import { seedWarningThresholds } from './warning-thresholds'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -49,7 +50,7 @@ export async function seedSkills(db: Database) {
 
 /** Reference data every environment needs (also loaded into the test template). */
 export async function seedReferenceData(db: Database) {
-  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db) }
+  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db), warningThresholds: await seedWarningThresholds(db) }
 }
 
 export async function seedOrganizations(db: Database) {
