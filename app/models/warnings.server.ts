@@ -258,7 +258,7 @@ export async function raiseWarning(
       householdId,
       caseworkerId: household.caseworkerId,
       // A warning from outside is new information: a resolved earlier one does not suppress it.
-      updatedAt: new Date(8.64e15),
+      updatedAt: new Date('9999-12-31T00:00:00Z'),
       thresholds,
       warning: { rule: warning.rule, severity, params: warning.params ?? {}, dedupeKey: warning.dedupeKey ?? warning.rule },
       now,
