@@ -119,7 +119,7 @@ export function evaluateRules(current: FileView & { version: number }, history: 
   const wasWorking = new Set(states.flatMap((s) => s.members.filter((m) => working.has(m.employmentStatus)).map(key)))
   const lost = current.members.filter((m) => m.employmentStatus === 'unemployed' && wasWorking.has(key(m)))
   if (lost.length || current.recentJobLoss) {
-    add('job_loss', { count: Math.max(lost.length, 1), members: lost.map((m) => m.fullName).join('、') })
+    add('job_loss', { count: Math.max(lost.length, 1), members: lost.length ? lost.map((m) => m.fullName).join(', ') : '-' })
   }
 
   if (current.disasterAffected) add('disaster', {})

@@ -78,7 +78,7 @@ export default function CaseworkerAlerts() {
           <tbody>
             {alerts.map((a) => (
               <tr key={a.id} data-testid="alert-row" data-alert-id={a.id} className={a.overdue ? 'overdue' : undefined}>
-                <td>{t(`rules.${a.rule}`, { ...a.params, members: a.params.members ? `（${a.params.members}）` : '', defaultValue: t('rules.other', { rule: a.rule }) })}</td>
+                <td>{t(`rules.${a.rule}`, { ...a.params, defaultValue: t('rules.other', { rule: a.rule }) })}</td>
                 <td>
                   <span className={`badge severity-${a.severity}`}>{t(`severities.${a.severity}`)}</span>
                 </td>
