@@ -104,7 +104,13 @@ export default function CaseworkerAlerts() {
                     <input type="hidden" name="alertId" value={a.id} />
                     <label>
                       {t('alerts.note')}
-                      <textarea name="note" rows={2} maxLength={2000} aria-describedby={`note-error-${a.id}`} />
+                      <textarea
+                        name="note"
+                        rows={2}
+                        maxLength={2000}
+                        aria-describedby={`note-error-${a.id}`}
+                        aria-invalid={result && !result.ok && result.alertId === a.id && result.fieldErrors?.note ? true : undefined}
+                      />
                     </label>
                     {result && !result.ok && result.alertId === a.id ? <ErrorList id={`note-error-${a.id}`} errors={result.fieldErrors?.note} /> : null}
                     <button type="submit" name="intent" value="resolve" className="button">
