@@ -121,6 +121,13 @@ describe('evaluation', () => {
     await expect(processEvaluateHousehold({ ...job, data: { householdId: 'x' } } as unknown as Job)).rejects.toThrow(/invalid payload/)
   })
 
+  it('concurrent evaluations of one household (duplicate jobs on several workers) raise each alert once', async () => {
+    const file = await makeHousehold({ disasterAffected: true, debtYuan: '60000' })
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => evaluateHousehold(file.id)))
+    expect(results.reduce((n, r) => n + r!.created.length, 0)).toBe(2)
+    expect((await alertsOf(file.id)).map((a) => a.rule).sort()).toEqual(['debt', 'disaster'])
+  })
+
   it('sweeps every household in resumable batches', async () => {
     const cw = await makeCaseworker('5226')
     const files = await Promise.all([1, 2, 3].map(() => makeHousehold({ disasterAffected: true }, cw)))
