@@ -18,7 +18,7 @@ import {
 import { enqueueScoreHousehold } from '@workers/queues/matching'
 import { db } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import { advanceReview, caseworkerPrefixes, reassessRisk, type Actor } from './household.server'
+import { advanceReview, caseworkerPrefixes, loadHouseholdFile, reassessRisk, type Actor } from './household.server'
 
 /** A refusal the user can act on; `key` is a catalog key (monitoring:errors.*). */
 export class MonitoringError extends Error {
@@ -198,6 +198,11 @@ async function openAlertTag(tx: Executor, householdId: string, tier: string) {
   return `warn-${createHash('sha256').update(`${tier}|${open.map((o) => o.id).join(',')}`).digest('hex').slice(0, 16)}`
 }
 
+function isFileView(snapshot: unknown): snapshot is FileView {
+  const f = snapshot as Partial<FileView> | null
+  return !!f && typeof f.incomePerCapitaMonthly === 'string' && typeof f.medicalMonthly === 'string' && Array.isArray(f.members)
+}
+
 export type EvaluationResult = { created: string[]; tier: string; tierChanged: boolean; rescoreQueued: boolean }
 
 /**
@@ -213,13 +218,12 @@ export async function evaluateHousehold(householdId: string, options: { now?: Da
     const [household] = await tx.select().from(households).where(eq(households.id, householdId)).for('update')
     if (!household) return undefined
     const history = await tx.select().from(householdVersions).where(eq(householdVersions.householdId, householdId)).orderBy(asc(householdVersions.version))
-    const current = history.find((v) => v.version === household.version)
-    const file = (current?.snapshot as FileView | undefined) ?? undefined
-    if (!file) return undefined
+    // The live file is the current state; versions supply the past (bulk-seeded versions carry no snapshot).
+    const file = (await loadHouseholdFile(tx, householdId))!
     const thresholds = await loadThresholds(tx, household.regionCode)
     const warnings = evaluateRules(
       { ...file, version: household.version },
-      history.map((v) => ({ ...(v.snapshot as FileView), version: v.version, changedAt: v.changedAt })),
+      history.filter((v) => isFileView(v.snapshot)).map((v) => ({ ...(v.snapshot as FileView), version: v.version, changedAt: v.changedAt })),
       thresholds,
       now,
     )

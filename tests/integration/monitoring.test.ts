@@ -128,6 +128,13 @@ describe('evaluation', () => {
     expect((await alertsOf(file.id)).map((a) => a.rule).sort()).toEqual(['debt', 'disaster'])
   })
 
+  it('evaluates bulk-seeded households whose versions carry no snapshot from the live file', async () => {
+    const file = await makeHousehold({ disasterAffected: true })
+    await db.update(householdVersions).set({ snapshot: { seeded: true } }).where(eq(householdVersions.householdId, file.id))
+    expect((await evaluateHousehold(file.id))!.created).toHaveLength(1)
+    expect((await alertsOf(file.id))[0]!.rule).toBe('disaster')
+  })
+
   it('sweeps every household in resumable batches', async () => {
     const cw = await makeCaseworker('5226')
     const files = await Promise.all([1, 2, 3].map(() => makeHousehold({ disasterAffected: true }, cw)))
