@@ -8,6 +8,7 @@ import enHouseholds from '../public/locales/en/households.json'
 import enLedger from '../public/locales/en/ledger.json'
 import enListings from '../public/locales/en/listings.json'
 import enMatching from '../public/locales/en/matching.json'
+import enMonitoring from '../public/locales/en/monitoring.json'
 import zhAdmin from '../public/locales/zh-CN/admin.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
@@ -16,6 +17,7 @@ import zhHouseholds from '../public/locales/zh-CN/households.json'
 import zhLedger from '../public/locales/zh-CN/ledger.json'
 import zhListings from '../public/locales/zh-CN/listings.json'
 import zhMatching from '../public/locales/zh-CN/matching.json'
+import zhMonitoring from '../public/locales/zh-CN/monitoring.json'
 
 export const supportedLngs = ['zh-CN', 'en'] as const
 export type Locale = (typeof supportedLngs)[number]
@@ -23,8 +25,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring },
 } as const
 
 export const i18nConfig = {

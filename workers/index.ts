@@ -14,6 +14,7 @@ import { LEDGER_QUEUE, ledgerJobs } from './queues/ledger'
 import { SYSTEM_QUEUE, systemJobs } from './queues/system'
 import { processors } from './processors'
 import { MATCHING_QUEUE, matchingJobs } from './queues/matching'
+import { MONITORING_QUEUE, monitoringJobs } from './queues/monitoring'
 
 export type WorkerHost = { workers: Worker[]; close: (timeoutMs?: number) => Promise<void> }
 
@@ -69,6 +70,17 @@ export async function registerSchedules() {
   )
   await getQueue(LEDGER_QUEUE).upsertJobScheduler('reconcile-ledger-hourly', { every: 60 * 60 * 1000 }, { name: ledgerJobs.reconcile, data: {} })
   await getQueue(LEDGER_QUEUE).upsertJobScheduler('void-expired-holds-10min', { every: 10 * 60 * 1000 }, { name: ledgerJobs.voidExpiredHolds, data: {} })
+  // Daily early-warning sweep (03:00) and review queues (01:00), Asia/Shanghai.
+  await getQueue(MONITORING_QUEUE).upsertJobScheduler(
+    'evaluate-all-daily',
+    { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
+    { name: monitoringJobs.evaluateAll, data: { runId: 'daily' } },
+  )
+  await getQueue(MONITORING_QUEUE).upsertJobScheduler(
+    'compute-reviews-daily',
+    { pattern: '0 1 * * *', tz: 'Asia/Shanghai' },
+    { name: monitoringJobs.computeReviews, data: {} },
+  )
 }
 
 async function main() {

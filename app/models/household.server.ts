@@ -19,6 +19,7 @@ import {
   type HouseholdInput,
 } from '@db/schema'
 import { enqueueScoreHousehold } from '@workers/queues/matching'
+import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
 import { db } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { assessRisk, nextReviewDate, standardFor } from './risk.server'
@@ -216,6 +217,7 @@ export async function createHousehold(actor: Actor, input: HouseholdInput) {
     return recordVersion(tx, row!.id, actor.id, null, 'household.create')
   })
   await enqueueScoreHousehold(file.id, file.version)
+  await enqueueEvaluateHousehold(file.id, file.version)
   return file
 }
 
@@ -258,6 +260,7 @@ export async function updateHousehold(actor: Actor, id: string, input: Household
     return recordVersion(tx, id, actor.id, snapshotOf(before), actor.role === 'caseworker' ? 'household.update' : 'household.correct')
   })
   await enqueueScoreHousehold(file.id, file.version)
+  await enqueueEvaluateHousehold(file.id, file.version)
   return file
 }
 
@@ -272,7 +275,10 @@ export async function setConsent(actor: Actor, given: boolean) {
     if (!given) await tx.delete(matches).where(eq(matches.householdId, own.id))
     return recordVersion(tx, own.id, actor.id, before, given ? 'household.consent_give' : 'household.consent_withdraw')
   })
-  if (file) await enqueueScoreHousehold(file.id, file.version)
+  if (file) {
+    await enqueueScoreHousehold(file.id, file.version)
+    await enqueueEvaluateHousehold(file.id, file.version)
+  }
   return file
 }
 
@@ -368,4 +374,36 @@ export async function householdVersionsOf(actor: Actor, id: string) {
     .leftJoin(users, eq(users.id, householdVersions.changedById))
     .where(eq(householdVersions.householdId, id))
     .orderBy(desc(householdVersions.version))
+}
+
+/**
+ * Re-runs the risk model on the stored file (after an early warning). Updates the tier and
+ * reasons in place (no new version: the file itself did not change); a changed tier moves the
+ * next review. Returns whether the tier changed.
+ */
+export async function reassessRisk(tx: Transaction, id: string, now = new Date()) {
+  const file = await loadHouseholdFile(tx, id)
+  if (!file) return undefined
+  const standard = await standardForRegion(tx, file.regionCode)
+  if (!standard) return { tier: file.riskTier, changed: false, version: file.version }
+  const input = { ...file, members: file.members.map((m) => ({ ...m, skills: [] })), needs: [] } as unknown as HouseholdInput
+  const risk = riskOf(input, standard)
+  const changed = risk.tier !== file.riskTier
+  if (changed || JSON.stringify(risk.reasons) !== JSON.stringify(file.riskReasons)) {
+    await tx
+      .update(households)
+      .set({ riskTier: risk.tier, riskReasons: risk.reasons, ...(changed ? { nextReviewOn: nextReviewDate(risk.tier, now) } : {}) })
+      .where(eq(households.id, id))
+  }
+  return { tier: risk.tier, changed, version: file.version }
+}
+
+/** A review (复核) was done: the next one is due one tier period from `on`. Audited. */
+export async function advanceReview(tx: Transaction, actor: Actor, id: string, on = new Date()) {
+  const [row] = await tx.select({ tier: households.riskTier, nextReviewOn: households.nextReviewOn }).from(households).where(eq(households.id, id)).for('update')
+  if (!row) throw new HouseholdError('households:errors.not_found', {}, 404)
+  const next = nextReviewDate(row.tier, on)
+  await tx.update(households).set({ nextReviewOn: next }).where(eq(households.id, id))
+  await recordAudit(tx, { actor: { id: actor.id }, action: 'household.review', entityType: 'household', entityId: id, before: { nextReviewOn: row.nextReviewOn }, after: { nextReviewOn: next } })
+  return next
 }

@@ -19,6 +19,7 @@ import { indexPublishedListings } from '../../app/models/listing.server'
 import { PostgresSearchEngine } from '../../search/postgres'
 import { seedHouseholds, seedMinimumLivingStandards } from './households'
 import { seedLedger } from './ledger'
+import { seedWarningThresholds } from './warning-thresholds'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -50,7 +51,7 @@ export async function seedSkills(db: Database) {
 
 /** Reference data every environment needs (also loaded into the test template). */
 export async function seedReferenceData(db: Database) {
-  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db) }
+  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db), warningThresholds: await seedWarningThresholds(db) }
 }
 
 export async function seedOrganizations(db: Database) {

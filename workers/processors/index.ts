@@ -12,6 +12,10 @@ import { processRemoveListingMatches } from './matching/remove-listing-matches'
 import { processRescoreAll } from './matching/rescore-all'
 import { processScoreHousehold } from './matching/score-household'
 import { processScoreListing } from './matching/score-listing'
+import { MONITORING_QUEUE, monitoringJobs } from '../queues/monitoring'
+import { processComputeReviews } from './monitoring/compute-reviews'
+import { processEvaluateAll } from './monitoring/evaluate-all'
+import { processEvaluateHousehold } from './monitoring/evaluate-household'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -33,5 +37,10 @@ export const processors: Record<string, Record<string, Processor>> = {
   [LEDGER_QUEUE]: {
     [ledgerJobs.reconcile]: processReconcileLedger,
     [ledgerJobs.voidExpiredHolds]: processVoidExpiredHolds,
+  },
+  [MONITORING_QUEUE]: {
+    [monitoringJobs.evaluateHousehold]: processEvaluateHousehold,
+    [monitoringJobs.evaluateAll]: processEvaluateAll,
+    [monitoringJobs.computeReviews]: processComputeReviews,
   },
 }

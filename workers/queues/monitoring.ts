@@ -1,0 +1,30 @@
+import { getQueue } from './connection'
+
+export const MONITORING_QUEUE = 'monitoring'
+
+export const monitoringJobs = {
+  evaluateHousehold: 'evaluate-household',
+  evaluateAll: 'evaluate-all',
+  computeReviews: 'compute-reviews',
+} as const
+
+/** A household file changed: evaluate the early-warning rules for it (one job per version). */
+export async function enqueueEvaluateHousehold(householdId: string, version: number) {
+  return getQueue(MONITORING_QUEUE).add(monitoringJobs.evaluateHousehold, { householdId, version }, { jobId: `evaluate-household-${householdId}-v${version}` })
+}
+
+/**
+ * One batch of a full evaluation. The cursor (last household id) travels in the payload, so a
+ * crashed batch is retried from the same cursor and the run resumes where it stopped.
+ */
+export async function enqueueEvaluateBatch(runId: string, after?: string, batchSize?: number) {
+  return getQueue(MONITORING_QUEUE).add(
+    monitoringJobs.evaluateAll,
+    { runId, ...(after ? { after } : {}), ...(batchSize ? { batchSize } : {}) },
+    { jobId: `evaluate-all-${runId}-${after ?? 'start'}` },
+  )
+}
+
+export async function enqueueComputeReviews(day: string) {
+  return getQueue(MONITORING_QUEUE).add(monitoringJobs.computeReviews, {}, { jobId: `compute-reviews-${day}` })
+}
