@@ -12,6 +12,8 @@ import { processRemoveListingMatches } from './matching/remove-listing-matches'
 import { processRescoreAll } from './matching/rescore-all'
 import { processScoreHousehold } from './matching/score-household'
 import { processScoreListing } from './matching/score-listing'
+import { FEEDS_QUEUE, feedsJobs } from '../queues/feeds'
+import { processProcessDelivery } from './feeds/process-delivery'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -33,5 +35,8 @@ export const processors: Record<string, Record<string, Processor>> = {
   [LEDGER_QUEUE]: {
     [ledgerJobs.reconcile]: processReconcileLedger,
     [ledgerJobs.voidExpiredHolds]: processVoidExpiredHolds,
+  },
+  [FEEDS_QUEUE]: {
+    [feedsJobs.processDelivery]: processProcessDelivery,
   },
 }
