@@ -44,7 +44,7 @@ export default function FeedReview() {
       <h1>{t('feeds:review.title')}</h1>
       <p className="muted">{t('feeds:review.intro')}</p>
       {result?.ok ? <p className="notice" role="status">{t('feeds:review.done')}</p> : null}
-      {result && !result.ok && !result.recordId ? <ul className="error-list" role="alert"><li>{errorText(result.error ?? '')}</li></ul> : null}
+      {result && !result.ok && (!result.recordId || !records.some((r) => r.id === result.recordId)) ? <ul className="error-list" role="alert"><li>{errorText(result.error ?? '')}</li></ul> : null}
       {records.length === 0 ? <p>{t('feeds:review.empty')}</p> : null}
       {records.map((r) => {
         const data = (r.data ?? {}) as Record<string, unknown>
