@@ -379,10 +379,16 @@ export async function redeemInvitation(actor: Actor, code: string, now = new Dat
   })
 }
 
+/** A file as pages see it: identity only masked (no hash, no sealed copy leaves the server). */
+function forDisplay(file: HouseholdFile) {
+  return { ...file, members: file.members.map(({ idHash: _h, idSealed: _s, ...m }) => m) }
+}
+
 /** The resident's own file (or undefined when the account is not linked yet). */
 export async function getOwnHousehold(userId: string) {
   const [row] = await db.select({ id: households.id }).from(households).where(eq(households.residentUserId, userId))
-  return row ? loadHouseholdFile(db, row.id) : undefined
+  const file = row ? await loadHouseholdFile(db, row.id) : undefined
+  return file ? forDisplay(file) : undefined
 }
 
 /** Staff opening a full profile: scoped to the caseworker's regions and audited. */
@@ -390,7 +396,7 @@ export async function viewHouseholdAsStaff(actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     const file = await loadEditable(tx, actor, id)
     await recordAudit(tx, { actor: { id: actor.id }, action: 'household.view_full', entityType: 'household', entityId: id })
-    return file
+    return forDisplay(file)
   })
 }
 

@@ -91,3 +91,42 @@ describe('feed pages', () => {
     expect(textOf(await again.text())).toContain('该记录不在您的待核实列表中')
   })
 })
+
+describe('household form identity', () => {
+  it('takes an optional ID number per member, refuses a wrong check digit in Chinese, and shows it only masked', async () => {
+    const cw = await makeCaseworker('5226')
+    const caseworker = new TestClient('zh-CN')
+    await caseworker.logIn(cw.username, cw.password)
+    const id = makeNationalId('522634', '19850601', 9)
+    const form = {
+      regionCode: '522634101001',
+      incomePerCapitaMonthly: '650',
+      housingType: 'owned_safe',
+      'members.0.fullName': '潘志刚',
+      'members.0.isHead': 'on',
+      'members.0.birthDate': '1985-06-01',
+      'members.0.gender': 'male',
+      'members.0.education': 'junior_high',
+      'members.0.employmentStatus': 'unemployed',
+      'members.0.health': 'healthy',
+      'members.0.workRadius': 'county',
+      'members.0.hoursPreference': 'full_time',
+      'members.0.idNumber': id.slice(0, 17) + (id[17] === '0' ? '1' : '0'),
+    }
+    const refused = await caseworker.post('/caseworker/households/new', form)
+    expect(refused.status).toBe(400)
+    const refusedHtml = await refused.text()
+    expect(textOf(refusedHtml)).toContain('第1位成员：身份证号校验位不正确')
+    expect(refusedHtml).not.toContain(id.slice(0, 14))
+    const created = await caseworker.post('/caseworker/households/new', { ...form, 'members.0.idNumber': id })
+    expect(created.status).toBe(302)
+    const detail = await (await caseworker.get(created.headers.get('Location')!)).text()
+    expect(textOf(detail)).toContain(`5226**********${id.slice(-4)}`)
+    expect(detail).not.toContain(id)
+    const edit = await (await caseworker.get(`${created.headers.get('Location')!}/edit`)).text()
+    expect(textOf(edit)).toContain(`已登记：5226**********${id.slice(-4)}`)
+    expect(edit).not.toContain(id)
+    expect(edit).not.toContain('v1.')
+  })
+})
+
