@@ -1,7 +1,7 @@
 import { createRequestHandler } from '@remix-run/node'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { feedDeliveries, feedRecords } from '@db/schema'
+import { feedApiKeys, feedDeliveries, feedRecords } from '@db/schema'
 import { createFeedApiKey, revokeFeedApiKey } from '~/models/feeds/api-keys.server'
 import { processDelivery } from '~/models/feeds/process.server'
 import { db } from '~/utils/db.server'
@@ -89,6 +89,33 @@ describe('feed pages', () => {
     const again = await caseworker.post('/caseworker/feed-review', { intent: 'dismiss', recordId: record!.id, note: '重复' })
     expect(again.status).toBe(404)
     expect(textOf(await again.text())).toContain('该记录不在您的待核实列表中')
+  })
+})
+
+describe('feed API keys page', () => {
+  it('shows a new key once, scoped to the chosen feed, and revokes it', async () => {
+    const admin = await makeUser({ role: 'admin' })
+    const client = new TestClient('zh-CN')
+    await client.logIn(admin.username, admin.password)
+    const missing = await client.post('/admin/feeds?index', { intent: 'create_key', feedType: 'student_aid', label: '' })
+    expect(missing.status).toBe(400)
+    expect(textOf(await missing.text())).toContain('请为密钥填写至少 2 个字的名称')
+    const created = await client.post('/admin/feeds?index', { intent: 'create_key', feedType: 'student_aid', label: '州教育局' })
+    const key = textOf(await created.text()).match(/gjf_[A-Za-z0-9_-]+/)?.[0]
+    expect(key).toBeTruthy()
+    const list = await (await client.get('/admin/feeds')).text()
+    expect(list).toContain('州教育局')
+    expect(list).not.toContain(key!)
+    const post = (feed: string) =>
+      raw(`/api/feeds/${feed}`, { method: 'POST', body: 'aid_no,id_number,school,aid_type,amount,academic_year\n', headers: { 'Content-Type': 'text/csv', Authorization: `Bearer ${key}` } })
+    expect((await post('unemployment_registration')).status).toBe(403)
+    const empty = await post('student_aid')
+    expect(empty.status).toBe(202) // authenticated; a header-only file has no rows and is complete at once
+    const [emptyDelivery] = await db.select().from(feedDeliveries).where(eq(feedDeliveries.id, ((await empty.json()) as { deliveryId: string }).deliveryId))
+    expect(emptyDelivery!.status).toBe('completed')
+    const [row] = await db.select().from(feedApiKeys).where(eq(feedApiKeys.label, '州教育局'))
+    await client.post('/admin/feeds?index', { intent: 'revoke_key', keyId: row!.id })
+    expect((await post('student_aid')).status).toBe(401)
   })
 })
 

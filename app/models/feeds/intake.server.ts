@@ -89,6 +89,8 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRec
     return id
   })
   if (parsed.rows.length > 0) await enqueueProcessDelivery(deliveryId)
+  // Nothing to import (only rejected rows, or none): the delivery is complete as received.
+  else await db.update(feedDeliveries).set({ status: 'completed', startedAt: new Date(), finishedAt: new Date() }).where(eq(feedDeliveries.id, deliveryId))
   return { refused: false, deliveryId, rowsTotal: parsed.total, rowsRejected: rejectedLines.length, issues: parsed.issues }
 }
 
