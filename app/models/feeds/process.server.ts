@@ -9,7 +9,7 @@ import { feedDepartment } from '@db/schema/feeds/constants'
 import { enqueueScoreHousehold } from '@workers/queues/matching'
 import { db } from '~/utils/db.server'
 import { recordAudit } from '../audit.server'
-import { applySystemChange, type HouseholdFile } from '../household.server'
+import { applySystemChange, HouseholdError, type HouseholdFile } from '../household.server'
 
 export const PROCESS_BATCH = 500
 
@@ -143,7 +143,13 @@ async function processRecord(record: FeedRecord) {
   if (candidates.length !== 1) {
     return setStatus(record.id, { status: 'review', data: { ...data, candidates: candidates.length } })
   }
-  await applyRecord(record, candidates[0]!.id)
+  try {
+    await applyRecord(record, candidates[0]!.id)
+  } catch (error) {
+    // The file cannot take the change (e.g. its region has no living standard): a person decides.
+    if (!(error instanceof HouseholdError)) throw error
+    await setStatus(record.id, { status: 'review', issues: [{ field: null, message: error.key }], data: { ...data, candidates: 1 } })
+  }
 }
 
 function isUniqueViolation(e: unknown) {
