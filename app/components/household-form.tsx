@@ -122,6 +122,14 @@ export function HouseholdForm({ values, errors, submitLabel, version }: { values
               {field('fullName')}
               {check(`${p}.isHead`, m.isHead, t('households:fields.isHead'))}
               {field('birthDate', 'date')}
+              <div className="field">
+                <label htmlFor={`f-${p}.idNumber`}>{t('households:fields.idNumber')}</label>
+                <input id={`f-${p}.idNumber`} name={`${p}.idNumber`} autoComplete="off" maxLength={18} aria-invalid={err(`${p}.idNumber`) ? true : undefined} aria-describedby={`f-${p}.idNumber-hint`} />
+                <p className="hint" id={`f-${p}.idNumber-hint`}>
+                  {m.idMasked ? t('households:fields.idNumber_on_file', { masked: String(m.idMasked) }) : t('households:fields.idNumber_hint')}
+                </p>
+                <ErrorList errors={err(`${p}.idNumber`)} />
+              </div>
               {sel('gender', genders, (v) => t(`matching:genders.${v}`), true)}
               {sel('education', educationLevels, (v) => t(`matching:education_levels.${v}`), true)}
               {sel('health', healthStatuses, (v) => t(`households:enums.health_statuses.${v}`))}

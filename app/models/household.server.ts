@@ -21,6 +21,7 @@ import {
 import { enqueueScoreHousehold } from '@workers/queues/matching'
 import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
 import { db } from '~/utils/db.server'
+import { encryptNationalId, hashNationalId, maskNationalId, nationalIdProblem, normalizeNationalId } from '~/utils/national-id.server'
 import { recordAudit } from './audit.server'
 import { assessRisk, nextReviewDate, standardFor } from './risk.server'
 
@@ -149,18 +150,38 @@ function householdColumns(input: HouseholdInput) {
   }
 }
 
-async function writeMembersAndNeeds(tx: Transaction, householdId: string, input: HouseholdInput) {
+type MemberIdentity = { idHash: string | null; idSealed: string | null; idMasked: string | null }
+const noIdentity: MemberIdentity = { idHash: null, idSealed: null, idMasked: null }
+
+/**
+ * A member's identity columns: a newly entered ID number is validated (format, birth date,
+ * check digit) and kept only hashed, sealed and masked; left blank, the member keeps the
+ * identity already on file (matched by name and birth date — forms only ever show the mask).
+ */
+function memberIdentity(m: HouseholdInput['members'][number], index: number, previous: HouseholdFile['members']): MemberIdentity {
+  if (m.idNumber) {
+    const problem = nationalIdProblem(m.idNumber)
+    if (problem) throw new HouseholdError(`households:errors.id_${problem}`, { member: index + 1 })
+    const id = normalizeNationalId(m.idNumber)
+    return { idHash: hashNationalId(id), idSealed: encryptNationalId(id), idMasked: maskNationalId(id) }
+  }
+  const same = previous.find((p) => p.fullName === m.fullName.trim() && p.birthDate === m.birthDate)
+  return same ? { idHash: same.idHash, idSealed: same.idSealed, idMasked: same.idMasked } : noIdentity
+}
+
+async function writeMembersAndNeeds(tx: Transaction, householdId: string, input: HouseholdInput, previous: HouseholdFile['members'] = []) {
+  const identities = input.members.map((m, i) => memberIdentity(m, i, previous))
   const names = input.members.flatMap((m) => m.skills.map((s) => s.code))
   const codes = await resolveSkillCodes(tx, names)
   const unknown = names.find((n) => !codes.has(n.trim()))
   if (unknown) throw new HouseholdError('households:errors.unknown_skill', { skill: unknown })
   await tx.delete(householdMembers).where(eq(householdMembers.householdId, householdId))
   await tx.delete(householdNeeds).where(eq(householdNeeds.householdId, householdId))
-  for (const m of input.members) {
-    const { skills: memberSkillList, ...columns } = m
+  for (const [i, m] of input.members.entries()) {
+    const { skills: memberSkillList, idNumber: _plain, ...columns } = m
     const [row] = await tx
       .insert(householdMembers)
-      .values({ ...columns, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
+      .values({ ...columns, ...identities[i]!, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
       .returning({ id: householdMembers.id })
     const bySkill = new Map(memberSkillList.map((s) => [codes.get(s.code.trim())!, s.level]))
     if (bySkill.size) await tx.insert(memberSkills).values([...bySkill].map(([skillCode, level]) => ({ memberId: row!.id, skillCode, level })))
@@ -176,7 +197,7 @@ function snapshotOf(file: HouseholdFile) {
   const { createdAt: _c, updatedAt: _u, members, ...rest } = file
   return {
     ...rest,
-    members: members.map(({ createdAt: _mc, updatedAt: _mu, id: _id, householdId: _h, ...m }) => m),
+    members: members.map(({ createdAt: _mc, updatedAt: _mu, id: _id, householdId: _h, idSealed: _s, ...m }) => m),
     needs: file.needs.map(({ householdId: _h, ...n }) => n),
   }
 }
@@ -186,14 +207,56 @@ function changedFields(before: Record<string, unknown> | null, after: Record<str
   return Object.keys(after).filter((k) => !ignore.has(k) && JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
 }
 
-async function recordVersion(tx: Transaction, id: string, actorId: string, before: ReturnType<typeof snapshotOf> | null, action: string) {
+async function recordVersion(tx: Transaction, id: string, actorId: string | { system: string }, before: ReturnType<typeof snapshotOf> | null, action: string) {
   const file = (await loadHouseholdFile(tx, id))!
   const after = snapshotOf(file)
   const fields = changedFields(before, after)
-  await tx.insert(householdVersions).values({ householdId: id, version: file.version, snapshot: after, changedFields: fields, changedById: actorId })
+  const system = typeof actorId === 'string' ? null : actorId.system
+  await tx.insert(householdVersions).values({
+    householdId: id,
+    version: file.version,
+    snapshot: after,
+    changedFields: fields,
+    changedById: system ? null : (actorId as string),
+    changedByLabel: system,
+  })
   // Audit names the fields, not their values: the file holds personal data.
-  await recordAudit(tx, { actor: { id: actorId }, action, entityType: 'household', entityId: id, after: { version: file.version, changedFields: fields } })
+  await recordAudit(tx, { actor: system ? { system } : { id: actorId as string }, action, entityType: 'household', entityId: id, after: { version: file.version, changedFields: fields } })
   return file
+}
+
+/**
+ * A system source (a department feed) changes a file inside the caller's transaction:
+ * lock, apply `change` (household columns and/or member updates), recompute the risk tier,
+ * bump the version with `author` (e.g. `feed:medical_insurance`) as its author, audit.
+ * The caller enqueues rescoring after commit with the returned version.
+ */
+export async function applySystemChange(
+  tx: Transaction,
+  householdId: string,
+  author: string,
+  action: string,
+  change: (file: HouseholdFile) => Promise<Partial<typeof households.$inferInsert> | void>,
+) {
+  await tx.execute(sql`select 1 from ${households} where ${households.id} = ${householdId} for update`)
+  const before = await loadHouseholdFile(tx, householdId)
+  if (!before) throw new HouseholdError('households:errors.not_found', {}, 404)
+  const columns = (await change(before)) ?? {}
+  const mid = (await loadHouseholdFile(tx, householdId))!
+  const merged = { ...mid, ...columns }
+  const standard = await validateRegion(tx, merged.regionCode)
+  const risk = riskOf({ ...merged, members: mid.members } as unknown as HouseholdInput, standard)
+  await tx
+    .update(households)
+    .set({
+      ...columns,
+      riskTier: risk.tier,
+      riskReasons: risk.reasons,
+      nextReviewOn: risk.tier !== before.riskTier ? nextReviewDate(risk.tier, new Date()) : before.nextReviewOn,
+      version: before.version + 1,
+    })
+    .where(eq(households.id, householdId))
+  return recordVersion(tx, householdId, { system: author }, snapshotOf(before), action)
 }
 
 /** Caseworker records a new household in one of their regions. */
@@ -256,7 +319,7 @@ export async function updateHousehold(actor: Actor, id: string, input: Household
         version: before.version + 1,
       })
       .where(eq(households.id, id))
-    await writeMembersAndNeeds(tx, id, input)
+    await writeMembersAndNeeds(tx, id, input, before.members)
     return recordVersion(tx, id, actor.id, snapshotOf(before), actor.role === 'caseworker' ? 'household.update' : 'household.correct')
   })
   await enqueueScoreHousehold(file.id, file.version)
@@ -322,10 +385,16 @@ export async function redeemInvitation(actor: Actor, code: string, now = new Dat
   })
 }
 
+/** A file as pages see it: identity only masked (no hash, no sealed copy leaves the server). */
+function forDisplay(file: HouseholdFile) {
+  return { ...file, members: file.members.map(({ idHash: _h, idSealed: _s, ...m }) => m) }
+}
+
 /** The resident's own file (or undefined when the account is not linked yet). */
 export async function getOwnHousehold(userId: string) {
   const [row] = await db.select({ id: households.id }).from(households).where(eq(households.residentUserId, userId))
-  return row ? loadHouseholdFile(db, row.id) : undefined
+  const file = row ? await loadHouseholdFile(db, row.id) : undefined
+  return file ? forDisplay(file) : undefined
 }
 
 /** Staff opening a full profile: scoped to the caseworker's regions and audited. */
@@ -333,7 +402,7 @@ export async function viewHouseholdAsStaff(actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     const file = await loadEditable(tx, actor, id)
     await recordAudit(tx, { actor: { id: actor.id }, action: 'household.view_full', entityType: 'household', entityId: id })
-    return file
+    return forDisplay(file)
   })
 }
 
@@ -369,6 +438,7 @@ export async function householdVersionsOf(actor: Actor, id: string) {
       changedAt: householdVersions.changedAt,
       changedFields: householdVersions.changedFields,
       changedByName: users.displayName,
+      changedByLabel: householdVersions.changedByLabel,
     })
     .from(householdVersions)
     .leftJoin(users, eq(users.id, householdVersions.changedById))

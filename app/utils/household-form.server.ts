@@ -45,6 +45,7 @@ export function householdFormValues(form: FormData): HouseholdFormValues {
     for (const f of memberFlags) m[f] = get(`members.${i}.${f}`) === 'on'
     m.skills = parseSkillsText(get(`members.${i}.skills`) ?? '')
     m.skillsText = get(`members.${i}.skills`) ?? ''
+    m.idNumber = get(`members.${i}.idNumber`) ?? ''
     members.push(m)
   }
   const needs = needCategories
@@ -75,8 +76,10 @@ export function householdFormValues(form: FormData): HouseholdFormValues {
 export function parseHouseholdForm(form: FormData):
   | { ok: true; value: HouseholdInput; values: HouseholdFormValues }
   | { ok: false; errors: Record<string, string[]>; values: HouseholdFormValues } {
-  const values = householdFormValues(form)
-  const result = householdInput.safeParse(values)
+  const parsedValues = householdFormValues(form)
+  const result = householdInput.safeParse(parsedValues)
+  // Values go back to the page on errors: never echo a plain ID number.
+  const values = { ...parsedValues, members: (parsedValues.members as Record<string, unknown>[]).map(({ idNumber: _id, ...m }) => m) }
   if (result.success) return { ok: true, value: result.data, values }
   const errors: Record<string, string[]> = {}
   for (const issue of result.error.issues) {

@@ -16,6 +16,8 @@ import { MONITORING_QUEUE, monitoringJobs } from '../queues/monitoring'
 import { processComputeReviews } from './monitoring/compute-reviews'
 import { processEvaluateAll } from './monitoring/evaluate-all'
 import { processEvaluateHousehold } from './monitoring/evaluate-household'
+import { FEEDS_QUEUE, feedsJobs } from '../queues/feeds'
+import { processProcessDelivery } from './feeds/process-delivery'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -42,5 +44,8 @@ export const processors: Record<string, Record<string, Processor>> = {
     [monitoringJobs.evaluateHousehold]: processEvaluateHousehold,
     [monitoringJobs.evaluateAll]: processEvaluateAll,
     [monitoringJobs.computeReviews]: processComputeReviews,
+  },
+  [FEEDS_QUEUE]: {
+    [feedsJobs.processDelivery]: processProcessDelivery,
   },
 }

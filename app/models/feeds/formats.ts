@@ -26,10 +26,18 @@ const isoDate = z
   .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), m('validation.date_format'))
 
 /** Yuan with at most two decimals, kept as a string for decimal.js; numbers from JSON are accepted. */
-const yuan = z
-  .union([z.string(), z.number()], { required_error: m('validation.required'), invalid_type_error: m('validation.amount_format') })
-  .transform((v) => String(v).trim())
-  .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v), m('validation.amount_format'))
+const yuan = z.unknown().transform((v, ctx) => {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
+    ctx.addIssue({ code: 'custom', message: m('validation.required') })
+    return z.NEVER
+  }
+  const text = typeof v === 'string' || typeof v === 'number' ? String(v).trim() : ''
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: m('validation.amount_format') })
+    return z.NEVER
+  }
+  return text
+})
 
 const recordKey = requiredText.pipe(required(z.string().max(64, m('validation.too_long', { max: 64 }))))
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { feedDeliveries, feedRecords, type FeedType } from '@db/schema'
 import { feedDepartment } from '@db/schema/feeds/constants'
+import { enqueueProcessDelivery } from '@workers/queues/feeds'
 import { db } from '~/utils/db.server'
 import { encryptNationalId, hashNationalId, maskNationalId } from '~/utils/national-id.server'
 import { parseTabular, type RowIssue } from '~/utils/tabular.server'
@@ -87,6 +88,9 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRec
     for (let i = 0; i < all.length; i += BATCH) await tx.insert(feedRecords).values(all.slice(i, i + BATCH))
     return id
   })
+  if (parsed.rows.length > 0) await enqueueProcessDelivery(deliveryId)
+  // Nothing to import (only rejected rows, or none): the delivery is complete as received.
+  else await db.update(feedDeliveries).set({ status: 'completed', startedAt: new Date(), finishedAt: new Date() }).where(eq(feedDeliveries.id, deliveryId))
   return { refused: false, deliveryId, rowsTotal: parsed.total, rowsRejected: rejectedLines.length, issues: parsed.issues }
 }
 

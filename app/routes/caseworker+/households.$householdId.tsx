@@ -89,7 +89,7 @@ export default function HouseholdDetail() {
       <ul>
         {file.members.map((m) => (
           <li key={m.id}>
-            {m.fullName} · {m.birthDate} · {t(`matching:education_levels.${m.education}`)} · {t(`households:enums.employment_statuses.${m.employmentStatus}`)}
+            {m.fullName} · {m.birthDate}{m.idMasked ? ` · ${m.idMasked}` : ''} · {t(`matching:education_levels.${m.education}`)} · {t(`households:enums.employment_statuses.${m.employmentStatus}`)}
             {m.skills.length ? ` · ${m.skills.map((s) => t('matching:skill_with_level', { skill: names[s.code] ?? s.code, level: t(`matching:skill_levels.${s.level}`) })).join(t('common:list_separator'))}` : ''}
           </li>
         ))}

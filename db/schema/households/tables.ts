@@ -130,10 +130,15 @@ export const householdMembers = pgTable(
     remoteOnly: boolean().notNull().default(false),
     /** Needs working hours compatible with caring for children. */
     needsChildcareHours: boolean().notNull().default(false),
+    /** National ID number: keyed hash (feed matching, not unique), sealed copy, mask. Never plain. */
+    idHash: varchar({ length: 64 }),
+    idSealed: text(),
+    idMasked: varchar({ length: 24 }),
     ...timestamps,
   },
   (t) => [
     index().on(t.householdId),
+    index().on(t.idHash),
     check('member_disability', sql`(${t.disabilityType} is null) = (${t.disabilityGrade} is null)`),
     check('member_disability_grade', sql`${t.disabilityGrade} is null or ${t.disabilityGrade} between 1 and 4`),
   ],
@@ -183,6 +188,8 @@ export const householdVersions = pgTable(
     snapshot: jsonb().notNull(),
     changedFields: text().array().notNull().default([]),
     changedById: uuid().references(() => users.id),
+    /** Set when a system source made the change, e.g. `feed:medical_insurance`. */
+    changedByLabel: varchar({ length: 48 }),
     changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex().on(t.householdId, t.version), index().on(t.changedById)],

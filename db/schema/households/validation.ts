@@ -38,6 +38,8 @@ export const memberInput = z
     remoteOnly: flag.default(false),
     needsChildcareHours: flag.default(false),
     skills: z.array(memberSkillInput).max(20).default([]),
+    /** Optional national ID number; checked (check digit) and hashed/sealed in the model, never stored plain. */
+    idNumber: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(18, m('households:validation.id_number')).optional()),
   })
   .refine((v) => (v.disabilityType === undefined) === (v.disabilityGrade === undefined), {
     message: m('households:validation.disability_pair'),

@@ -1,0 +1,13 @@
+import { getQueue } from './connection'
+
+export const FEEDS_QUEUE = 'feeds'
+
+export const feedsJobs = {
+  processDelivery: 'process-delivery',
+} as const
+
+/** A delivery was received: match and apply its pending records. One job per delivery. */
+export async function enqueueProcessDelivery(deliveryId: string, tag?: string) {
+  const jobId = `process-delivery-${deliveryId}${tag ? `-${tag}` : ''}`
+  return getQueue(FEEDS_QUEUE).add(feedsJobs.processDelivery, { deliveryId }, { jobId })
+}

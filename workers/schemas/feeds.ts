@@ -1,0 +1,3 @@
+import { z } from 'zod'
+
+export const ProcessDeliveryPayload = z.object({ deliveryId: z.string().uuid() }).strict()
