@@ -82,6 +82,19 @@ describe('feed intake', () => {
   })
 })
 
+describe('disability certificates', () => {
+  it('refuses an expired certificate row with its own reason and keeps the valid one', async () => {
+    const json = JSON.stringify([
+      { certificate_no: 'C-OLD', id_number: good, disability_type: 'physical', grade: 2, valid_until: '2020-06-30' },
+      { certificate_no: 'C-NEW', id_number: other, disability_type: 'visual', grade: 1, valid_until: '2031-06-30' },
+    ])
+    const receipt = await receiveDelivery({ feedType: 'disability_certificate', source: 'api', fileName: 'cl.json', format: 'json', text: json })
+    expect(receipt.refused).toBe(false)
+    expect(!receipt.refused && receipt.issues).toEqual([{ line: 1, field: 'valid_until', message: 'feeds:row.certificate_expired' }])
+    expect(!receipt.refused && receipt.rowsRejected).toBe(1)
+  })
+})
+
 describe('feed API keys', () => {
   it('authenticate only their own department’s feeds, and stop working once revoked', async () => {
     const admin = await makeUser({ role: 'admin' })

@@ -79,7 +79,8 @@ const formats = {
         .int(m('feeds:row.grade'))
         .min(1, m('feeds:row.grade'))
         .max(4, m('feeds:row.grade')),
-      valid_until: isoDate,
+      // An expired certificate says nothing about today: refuse the row rather than record a lapsed disability.
+      valid_until: isoDate.refine((v) => v >= new Date().toISOString().slice(0, 10), m('feeds:row.certificate_expired')),
     }),
   },
   dibao_enrolment: {
