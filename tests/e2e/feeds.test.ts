@@ -2,32 +2,15 @@
 // process import it (progress and counters on /admin/feeds), reads the rejected row's reason
 // in Chinese; a caseworker resolves the unmatched record from the review queue.
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { feedRecords, householdMembers } from '@db/schema'
 import { db } from '~/utils/db.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeNationalId } from '../factories/national-ids'
 import { makeUser } from '../factories/users'
-import { launchBrowser, logInThroughForm, newChineseContext, snap, startWebServer } from '../setup/browser'
-import { spawnWorkers, stopProcess } from '../setup/processes'
+import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
-let server: Awaited<ReturnType<typeof startWebServer>>
-let browser: Browser
-let workers: ReturnType<typeof spawnWorkers>
-
-beforeAll(async () => {
-  workers = spawnWorkers()
-  await workers.ready
-  server = await startWebServer()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (workers) await stopProcess(workers.child)
-})
+const journey = useJourney({ workers: true })
 
 const JOURNEY = 'feeds'
 
@@ -40,17 +23,17 @@ describe('department feeds', () => {
     const bad = id.slice(0, 17) + (id[17] === '0' ? '1' : '0')
     const csv = `残疾证号,身份证号,残疾类别,残疾等级,有效期至\nC-77,${id},physical,2,2031-01-01\nC-78,${bad},physical,2,2031-01-01\n`
 
-    const context = await newChineseContext(browser)
+    const context = await newChineseContext(journey.browser)
     const page = await context.newPage()
-    await logInThroughForm(page, server.baseUrl, admin.username, admin.password)
-    await page.goto(`${server.baseUrl}/admin/feeds`)
+    await logInThroughForm(page, journey.server.baseUrl, admin.username, admin.password)
+    await page.goto(`${journey.server.baseUrl}/admin/feeds`)
     await page.locator('form[enctype="multipart/form-data"] select[name="feedType"]').selectOption('disability_certificate')
     await page.locator('input[type="file"][name="file"]').setInputFiles({ name: '残联-2026-11.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
     await snap(page, JOURNEY, '1-upload')
     await page.getByRole('button', { name: '上传' }).click()
     await page.getByText('文件已接收，正在导入。').waitFor()
     // The page refreshes progress by itself while the worker imports.
-    await page.goto(`${server.baseUrl}/admin/feeds`)
+    await page.goto(`${journey.server.baseUrl}/admin/feeds`)
     await page.getByTestId('delivery-status').first().filter({ hasText: '已完成' }).waitFor({ timeout: 20_000 })
     await snap(page, JOURNEY, '2-processed')
     await page.getByTestId('delivery-row').first().getByRole('link').click()
@@ -60,10 +43,10 @@ describe('department feeds', () => {
     await snap(page, JOURNEY, '3-delivery')
     await context.close()
 
-    const cwContext = await newChineseContext(browser)
+    const cwContext = await newChineseContext(journey.browser)
     const cwPage = await cwContext.newPage()
-    await logInThroughForm(cwPage, server.baseUrl, cw.username, cw.password)
-    await cwPage.goto(`${server.baseUrl}/caseworker/feed-review`)
+    await logInThroughForm(cwPage, journey.server.baseUrl, cw.username, cw.password)
+    await cwPage.goto(`${journey.server.baseUrl}/caseworker/feed-review`)
     const card = cwPage.getByTestId('review-record').filter({ hasText: 'C-77' })
     await card.waitFor()
     expect(await card.textContent()).toContain(`5226**********${id.slice(-4)}`)

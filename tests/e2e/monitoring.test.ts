@@ -1,30 +1,14 @@
 // A caseworker handles an early-warning alert in a real browser with the real worker process:
 // a saved household file is evaluated by the worker → the alert appears → acknowledge → resolve with a note.
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { alerts } from '@db/schema'
 import { db } from '~/utils/db.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
-import { launchBrowser, logInThroughForm, newChineseContext, snap, startWebServer } from '../setup/browser'
-import { spawnWorkers, stopProcess } from '../setup/processes'
+import { logInThroughForm, newChineseContext, snap, useJourney } from '../setup/browser'
 
-let server: Awaited<ReturnType<typeof startWebServer>>
-let browser: Browser
-let workers: ReturnType<typeof spawnWorkers>
-
-beforeAll(async () => {
-  workers = spawnWorkers()
-  await workers.ready
-  server = await startWebServer()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (workers) await stopProcess(workers.child)
-})
+const journey = useJourney({ workers: true })
 
 async function reloadUntil(page: Page, text: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs
@@ -41,10 +25,10 @@ describe('early-warning journey', () => {
     const cw = await makeCaseworker('5226')
     const file = await makeHousehold({ disasterAffected: true, address: '西江镇羊排组' }, cw)
 
-    const context = await newChineseContext(browser)
+    const context = await newChineseContext(journey.browser)
     const page = await context.newPage()
-    await logInThroughForm(page, server.baseUrl, cw.username, cw.password)
-    await page.goto(`${server.baseUrl}/caseworker/alerts`)
+    await logInThroughForm(page, journey.server.baseUrl, cw.username, cw.password)
+    await page.goto(`${journey.server.baseUrl}/caseworker/alerts`)
     // The save enqueued an evaluation; the worker raises the alert.
     await reloadUntil(page, '遭受灾害')
     const row = page.getByTestId('alert-row')
