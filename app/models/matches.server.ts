@@ -1,6 +1,6 @@
 // Matching I/O: candidate generation in SQL, loading flat scoring inputs, storing the top
 // matches idempotently, the batched full rescore. Scoring itself is pure (matching.server.ts).
-import { and, asc, eq, gt, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql, type AnyColumn } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import {
   activeAssistanceStatuses,
@@ -352,9 +352,31 @@ export async function scoreHousehold(householdId: string): Promise<ScoreHousehol
   const rows = scored.map((s) => rowOf(s.listing, { subject, result: s.result }))
   await db.transaction(async (tx) => {
     const [current] = await tx.select({ consent: households.consentGiven }).from(households).where(eq(households.id, householdId)).for('share')
-    const keep = current?.consent ? rows.map((r) => r.listingId) : []
+    // Scores were computed before this transaction: a place filled meanwhile (an application
+    // accepted while we scored) must not be written back over the listing's fresher rescore.
+    // Accepting locks the listing FOR UPDATE, so our share lock waits for it; the count runs
+    // as a separate statement so it sees what that transaction committed.
+    const ids = rows.map((r) => r.listingId)
+    const full = new Set<string>()
+    if (ids.length > 0) {
+      await tx.select({ id: listings.id }).from(listings).where(inArray(listings.id, ids)).orderBy(asc(listings.id)).for('share')
+      const filled = await tx
+        .select({ id: listings.id })
+        .from(listings)
+        .where(
+          and(
+            inArray(listings.id, ids),
+            isNotNull(listings.capacity),
+            sql`${listings.capacity} <= (select count(*) from ${applications} a
+                 where a.listing_id = ${listings.id} and a.status in ('accepted', 'completed') and a.household_id <> ${householdId})`,
+          ),
+        )
+      for (const f of filled) full.add(f.id)
+    }
+    const fresh = rows.filter((r) => !full.has(r.listingId))
+    const keep = current?.consent ? fresh.map((r) => r.listingId) : []
     await tx.delete(matches).where(and(eq(matches.householdId, householdId), keep.length ? notInArray(matches.listingId, keep) : undefined))
-    if (current?.consent) await upsertMatches(tx, rows)
+    if (current?.consent) await upsertMatches(tx, fresh)
   })
   return { status: 'scored', candidates: listingIds.length, stored: rows.length }
 }
