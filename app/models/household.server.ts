@@ -220,8 +220,17 @@ async function recordVersion(tx: Transaction, id: string, actorId: string | { sy
     changedById: system ? null : (actorId as string),
     changedByLabel: system,
   })
-  // Audit names the fields, not their values: the file holds personal data.
-  await recordAudit(tx, { actor: system ? { system } : { id: actorId as string }, action, entityType: 'household', entityId: id, after: { version: file.version, changedFields: fields } })
+  // Before/after of the changed fields only. Sealed ID numbers never leave the members table
+  // (snapshotOf drops them), so the log holds no more personal data than the version history.
+  const pick = (snapshot: Record<string, unknown> | null) => (snapshot ? Object.fromEntries(fields.map((f) => [f, snapshot[f] ?? null])) : null)
+  await recordAudit(tx, {
+    actor: system ? { system } : { id: actorId as string },
+    action,
+    entityType: 'household',
+    entityId: id,
+    before: before ? { version: before.version, ...pick(before) } : null,
+    after: { version: file.version, changedFields: fields, ...pick(after) },
+  })
   return file
 }
 

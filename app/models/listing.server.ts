@@ -311,7 +311,15 @@ export async function updateListing(actor: ListingActor, listingId: string, inpu
     const changed = changedFields(before, after)
     if (changed.length === 0) throw new NoChange()
     await writeVersion(tx, after, changed, actor.id)
-    await recordAudit(tx, { actor: { id: actor.id }, action: 'listing.update', entityType: 'listing', entityId: listingId, before: { version: current.version }, after: { version: after.version, changedFields: changed } })
+    const pick = (snapshot: Record<string, unknown>) => Object.fromEntries(changed.map((f) => [f, snapshot[f] ?? null]))
+    await recordAudit(tx, {
+      actor: { id: actor.id },
+      action: 'listing.update',
+      entityType: 'listing',
+      entityId: listingId,
+      before: { version: current.version, ...pick(before) },
+      after: { version: after.version, changedFields: changed, ...pick(after) },
+    })
     return { version: after.version, status: after.status }
   }).catch((error) => {
     if (error instanceof NoChange) return null
