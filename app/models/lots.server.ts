@@ -198,6 +198,10 @@ export async function confirmDistribution(actor: Actor, distributionId: string, 
     if (actor.role === 'resident') {
       if (d.recipientUserId !== actor.id) throw new FlowError('not_recipient')
     } else if (actor.role === 'caseworker') {
+      // Only the caseworkers of the recipient's region may confirm on their behalf; others
+      // learn nothing about the hand-over.
+      const prefixes = await caseworkerPrefixes(tx, actor.id)
+      if (!prefixes.some((p) => d.recipientRegionCode.startsWith(p))) throw new FlowError('distribution_not_found')
       if (!code || code.trim() !== d.confirmationCode) throw new FlowError('wrong_code')
     } else throw new FlowError('not_recipient')
     if (d.confirmedAt) return d

@@ -143,7 +143,10 @@ describe('in-kind lots', () => {
     await flowError(confirmDistribution(actor(residents[1]!, 'resident'), result.distributions[0]!.id), 'not_recipient')
     await confirmDistribution(actor(residents[0]!, 'resident'), result.distributions[0]!.id)
     await confirmDistribution(actor(residents[1]!, 'resident'), result.distributions[1]!.id)
-    const caseworker = actor(await makeUser({ role: 'caseworker' }), 'caseworker')
+    // A caseworker of another region cannot confirm, even with the right code.
+    const elsewhere = actor(await makeCaseworker('6211'), 'caseworker')
+    await flowError(confirmDistribution(elsewhere, result.distributions[2]!.id, result.distributions[2]!.confirmationCode), 'distribution_not_found')
+    const caseworker = actor(await makeCaseworker('5226'), 'caseworker')
     await flowError(confirmDistribution(caseworker, result.distributions[2]!.id, '000000' === result.distributions[2]!.confirmationCode ? '111111' : '000000'), 'wrong_code')
     await confirmDistribution(caseworker, result.distributions[2]!.id, result.distributions[2]!.confirmationCode)
     expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ quantity: '100', inStock: '40', inTransit: '0', delivered: '60', writtenOff: '0' })

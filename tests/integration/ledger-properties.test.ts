@@ -13,6 +13,7 @@ import { checkLedger } from '~/models/reconciliation.server'
 import { db } from '~/utils/db.server'
 import { makeItemDonationListing, makeMoneyAccount, makeRecipient } from '../factories/ledger'
 import { makeUser } from '../factories/users'
+import { makeCaseworker } from '../factories/households'
 
 const money = fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 99 })).map(([y, f]) => `${y}.${String(f).padStart(2, '0')}`)
 
@@ -39,7 +40,7 @@ describe('ledger invariants under random sequences', () => {
     const donorUser = await makeUser({ role: 'donor' })
     const orgUser = await makeUser({ role: 'org_member' })
     const resident = await makeUser({ role: 'resident' })
-    const caseworker = await makeUser({ role: 'caseworker' })
+    const caseworker = await makeCaseworker('5226')
     const donorActor = { id: donorUser.id, role: 'donor', organizationId: null }
     const orgActor = { id: orgUser.id, role: 'org_member', organizationId: orgUser.organizationId }
     // Lots go to an item listing with four accepted households (the only ones that may receive).
