@@ -44,6 +44,8 @@ export type ItemGift = {
 
 export type TimelineEvent = { at: string; event: string; what: string; amount: string; unit: string }
 export type FlowLink = { source: string; target: string; value: number }
+/** One diagram: money in yuan, or one item kind in its own unit. */
+export type DonorFlow = { key: string; kind: 'money' | 'items'; unit: string; links: FlowLink[] }
 
 /** Village-level region label: the village and township names, never anything finer. */
 async function villageLabels(codes: string[]) {
@@ -159,18 +161,25 @@ export async function donorTrace(donorId: string) {
     }
   })
 
-  // Flow: donor → listing/project → organization; donor → organization (items) → masked recipients / stock / write-off.
-  const links: FlowLink[] = []
-  const add = (source: string, target: string, value: Decimal) => {
+  // Flows: donor → listing/project → organization in yuan; donor → lot → masked recipients /
+  // stock / write-off per item kind and unit. Each unit gets its own diagram: yuan and
+  // quilts are never drawn on one scale.
+  const flows: DonorFlow[] = []
+  const flowOf = (key: string, kind: DonorFlow['kind'], unit: string) => {
+    let flow = flows.find((f) => f.key === key)
+    if (!flow) flows.push((flow = { key, kind, unit, links: [] }))
+    return flow
+  }
+  const add = (flow: DonorFlow, source: string, target: string, value: Decimal) => {
     if (value.lte(0)) return
-    const found = links.find((l) => l.source === source && l.target === target)
-    if (found) found.value = new Decimal(found.value).plus(value).toNumber()
-    else links.push({ source, target, value: value.toDecimalPlaces(2).toNumber() })
+    const found = flow.links.find((l) => l.source === source && l.target === target)
+    if (found) found.value = new Decimal(found.value).plus(value).toDecimalPlaces(2).toNumber()
+    else flow.links.push({ source, target, value: value.toDecimalPlaces(2).toNumber() })
   }
   const me = 'donor'
   for (const g of money) {
     if (g.state === 'returned') continue
-    add(me, `listing:${g.title}`, new Decimal(g.amount))
+    add(flowOf('money', 'money', 'CNY'), me, `listing:${g.title}`, new Decimal(g.amount))
   }
   for (const listingId of listingIds) {
     const e = escrow.get(listingId)
@@ -178,16 +187,16 @@ export async function donorTrace(donorId: string) {
     if (!e || new Decimal(e.released).lte(0) || mine.lte(0)) continue
     const share = mine.div(e.released)
     const title = money.find((g) => g.listingId === listingId)!.title
-    for (const p of [...payoutsByListing].filter((x) => x.listing_id === listingId)) add(`listing:${title}`, `org:${p.org}`, share.times(p.amount))
+    for (const p of [...payoutsByListing].filter((x) => x.listing_id === listingId)) add(flowOf('money', 'money', 'CNY'), `listing:${title}`, `org:${p.org}`, share.times(p.amount))
   }
   for (const g of items) {
-    const unitLabel = `${g.itemKind}/${g.itemUnit}`
-    const lotNode = `items:${unitLabel} · ${g.organizationName}`
-    add(me, lotNode, new Decimal(g.quantity))
-    for (const r of g.recipients) if (r.confirmed) add(lotNode, `household:${r.masked} · ${r.region}`, new Decimal(r.quantity))
-    add(lotNode, 'state:in_transit', new Decimal(g.inTransit))
-    add(lotNode, 'state:in_stock', new Decimal(g.inStock))
-    add(lotNode, 'state:written_off', new Decimal(g.writtenOff))
+    const flow = flowOf(`items:${g.itemKind}/${g.itemUnit}`, 'items', g.itemUnit)
+    const lotNode = `items:${g.itemKind} · ${g.organizationName}`
+    add(flow, me, lotNode, new Decimal(g.quantity))
+    for (const r of g.recipients) if (r.confirmed) add(flow, lotNode, `household:${r.masked} · ${r.region}`, new Decimal(r.quantity))
+    add(flow, lotNode, 'state:in_transit', new Decimal(g.inTransit))
+    add(flow, lotNode, 'state:in_stock', new Decimal(g.inStock))
+    add(flow, lotNode, 'state:written_off', new Decimal(g.writtenOff))
   }
 
   const timeline: TimelineEvent[] = []
@@ -203,7 +212,7 @@ export async function donorTrace(donorId: string) {
     if (d.d.confirmedAt) timeline.push({ at: d.d.confirmedAt.toISOString(), event: 'delivered', what: `${lot.itemKind} → ${d.d.recipientMasked} · ${villages.get(d.d.recipientRegionCode) ?? ''}`, amount: new Decimal(d.amount).toFixed(), unit: lot.itemUnit })
   }
   timeline.sort((a, b) => b.at.localeCompare(a.at))
-  return { money, items, links, timeline }
+  return { money, items, flows, timeline }
 }
 
 function csvCell(value: string) {

@@ -33,7 +33,8 @@ describe('ledger seed', () => {
     expect(states.has('held')).toBe(true)
     expect([...states].some((s) => s !== 'held')).toBe(true)
     expect(trace.items).toHaveLength(1)
-    expect(trace.links.length).toBeGreaterThan(4)
+    expect(trace.flows.map((f) => f.kind).sort()).toEqual(['items', 'money'])
+    expect(trace.flows.reduce((n, f) => n + f.links.length, 0)).toBeGreaterThan(4)
     // Recipients are masked (surname + 某) on the donor's page.
     for (const r of trace.items[0]!.recipients) expect(r.masked).toMatch(/^.{1,2}某$/)
 

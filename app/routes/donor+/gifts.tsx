@@ -32,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Gifts() {
   const { t, i18n } = useTranslation('ledger')
-  const { money, items, links, timeline } = useLoaderData<typeof loader>()
+  const { money, items, flows, timeline } = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>() as { ok: true } | { ok: false; error: { key: string; params: Record<string, string | number> } } | undefined
   const date = (iso: string) => new Date(iso).toLocaleString(i18n.language, { timeZone: 'Asia/Shanghai' })
   const label = useCallback(
@@ -58,12 +58,12 @@ export default function Gifts() {
       {data && !data.ok ? <p className="notice error" role="alert">{t(data.error.key, data.error.params)}</p> : null}
       {money.length === 0 && items.length === 0 ? <p className="muted">{t('donor.none')}</p> : null}
 
-      {links.length ? (
-        <section className="panel">
-          <h2>{t('donor.flow')}</h2>
-          <FlowChart links={links} label={label} />
+      {flows.map((flow) => (
+        <section className="panel" key={flow.key} data-testid={`flow-${flow.kind}`}>
+          <h2>{flow.kind === 'money' ? t('donor.flow_money') : t('donor.flow_items', { kind: flow.key.slice('items:'.length).split('/')[0], unit: flow.unit })}</h2>
+          <FlowChart links={flow.links} label={label} />
         </section>
-      ) : null}
+      ))}
 
       {money.length ? (
         <section className="panel">
