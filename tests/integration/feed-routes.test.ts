@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { feedApiKeys, feedDeliveries, feedRecords } from '@db/schema'
 import { createFeedApiKey, revokeFeedApiKey } from '~/models/feeds/api-keys.server'
-import { processDelivery } from '~/models/feeds/process.server'
+import { feedAuthor, processDelivery } from '~/models/feeds/process.server'
+import { applySystemChange } from '~/models/household.server'
 import { db } from '~/utils/db.server'
 import { loadBuild, TestClient, textOf } from '../setup/app'
 import { makeCaseworker, makeHousehold } from '../factories/households'
@@ -154,6 +155,13 @@ describe('household form identity', () => {
     expect(textOf(edit)).toContain(`已登记：5226**********${id.slice(-4)}`)
     expect(edit).not.toContain(id)
     expect(edit).not.toContain('v1.')
+
+    // A department feed's change shows the feed as its author in the version history.
+    const householdId = created.headers.get('Location')!.split('/').pop()!
+    await db.transaction((tx) => applySystemChange(tx, householdId, feedAuthor('medical_insurance_settlement'), 'household.feed_medical_insurance_settlement', async () => ({ medicalMonthly: '900.00' })))
+    const history = textOf(await (await caseworker.get(created.headers.get('Location')!)).text())
+    expect(history).toContain('第 2 版')
+    expect(history).toContain('部门数据接口（医保）')
   })
 })
 

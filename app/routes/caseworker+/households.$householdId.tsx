@@ -9,7 +9,7 @@ import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
 
-export const handle = { i18n: ['common', 'households', 'matching'] }
+export const handle = { i18n: ['common', 'households', 'matching', 'feeds'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     loop,
     names,
     regionName: regions.get(file.regionCode) ?? file.regionCode,
-    versions: versions.map((v) => ({ version: v.version, changedAt: v.changedAt, changedFields: v.changedFields, by: v.changedByName })),
+    versions: versions.map((v) => ({ version: v.version, changedAt: v.changedAt, changedFields: v.changedFields, by: v.changedByName, byLabel: v.changedByLabel })),
   })
 }
 
@@ -109,7 +109,7 @@ export default function HouseholdDetail() {
       <ul data-testid="household-versions">
         {versions.map((v) => (
           <li key={v.version}>
-            {t('detail.version', { version: v.version })} · {new Date(v.changedAt).toISOString().slice(0, 16).replace('T', ' ')} · {v.by ?? '—'}
+            {t('detail.version', { version: v.version })} · {new Date(v.changedAt).toISOString().slice(0, 16).replace('T', ' ')} · {v.by ?? (v.byLabel?.startsWith('feed:') ? t('detail.by_feed', { department: t(`feeds:departments.${v.byLabel.slice('feed:'.length)}`) }) : '—')}
             {v.changedFields.length ? ` · ${v.changedFields.map((f) => (t(`fields.${f}`, { defaultValue: f }) as string)).join(t('common:list_separator'))}` : ''}
           </li>
         ))}
