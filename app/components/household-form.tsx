@@ -21,7 +21,20 @@ function str(v: unknown) {
 }
 
 /** The household file form: works without JavaScript; blank member rows are ignored. */
-export function HouseholdForm({ values, errors, submitLabel, version }: { values: Values; errors?: Record<string, string[]>; submitLabel: string; version?: number }) {
+export function HouseholdForm({
+  values,
+  errors,
+  submitLabel,
+  version,
+  villages = [],
+}: {
+  values: Values
+  errors?: Record<string, string[]>
+  submitLabel: string
+  version?: number
+  /** Villages the user may choose (a caseworker's regions), offered as suggestions. */
+  villages?: Array<{ code: string; label: string }>
+}) {
   const { t } = useTranslation(['households', 'matching', 'common'])
   const err = (k: string) => errors?.[k]
   const members = [...((values.members as Member[] | undefined) ?? []), {}]
@@ -58,7 +71,16 @@ export function HouseholdForm({ values, errors, submitLabel, version }: { values
       <ErrorList errors={err('form')} />
       <fieldset>
         <legend>{t('households:groups.region')}</legend>
-        {text('regionCode', 'text', { inputMode: 'numeric', pattern: '\\d{12}' })}
+        {text('regionCode', 'text', { inputMode: 'numeric', pattern: '\\d{12}', ...(villages.length ? { list: 'household-villages' } : {}) })}
+        {villages.length ? (
+          <datalist id="household-villages" data-testid="household-villages">
+            {villages.map((v) => (
+              <option key={v.code} value={v.code} label={v.label}>
+                {v.label}
+              </option>
+            ))}
+          </datalist>
+        ) : null}
         {text('address')}
       </fieldset>
       <fieldset>

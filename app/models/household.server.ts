@@ -23,6 +23,7 @@ import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
 import { db } from '~/utils/db.server'
 import { encryptNationalId, hashNationalId, maskNationalId, nationalIdProblem, normalizeNationalId } from '~/utils/national-id.server'
 import { recordAudit } from './audit.server'
+import { listVillagesUnder } from './region.server'
 import { assessRisk, nextReviewDate, standardFor } from './risk.server'
 
 /** A refusal the user can act on; `key` is a catalog key (households:errors.*). */
@@ -47,6 +48,11 @@ export async function caseworkerPrefixes(executor: Executor, userId: string): Pr
 
 function inPrefixes(code: string, prefixes: string[]) {
   return prefixes.some((p) => code.startsWith(p))
+}
+
+/** The villages a caseworker may file households in, for the form's region suggestions. */
+export async function caseworkerVillageChoices(userId: string) {
+  return listVillagesUnder(await caseworkerPrefixes(db, userId))
 }
 
 export async function assignCaseworkerRegion(executor: Executor, userId: string, regionCode: string) {

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, like, or } from 'drizzle-orm'
 import { regions } from '@db/schema'
 import { db } from '~/utils/db.server'
 
@@ -32,4 +32,20 @@ export async function listSeatRegions() {
     .orderBy(regions.code)
   const labels = await regionPathNames(rows.map((r) => r.code))
   return rows.map((r) => ({ value: r.code, label: labels.get(r.code) ?? r.code }))
+}
+
+/**
+ * Villages (村/社区) under the given region prefixes with their path names: the choices a
+ * caseworker picks a household's region from instead of typing a 12-digit code.
+ */
+export async function listVillagesUnder(prefixes: string[], limit = 3000) {
+  if (prefixes.length === 0) return []
+  const rows = await db
+    .select({ code: regions.code })
+    .from(regions)
+    .where(and(eq(regions.level, 'village'), or(...prefixes.map((p) => like(regions.code, `${p.replace(/\D/g, '')}%`)))))
+    .orderBy(regions.code)
+    .limit(limit)
+  const labels = await regionPathNames(rows.map((r) => r.code))
+  return rows.map((r) => ({ code: r.code, label: labels.get(r.code) ?? r.code }))
 }

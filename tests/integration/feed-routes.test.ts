@@ -141,6 +141,12 @@ describe('household form identity', () => {
       'members.0.hoursPreference': 'full_time',
       'members.0.idNumber': id.slice(0, 17) + (id[17] === '0' ? '1' : '0'),
     }
+    // The region field suggests the caseworker's own villages with their names, no others.
+    const blank = await (await caseworker.get('/caseworker/households/new')).text()
+    const villages = [...blank.matchAll(/<option value="(\d{12})"/g)].map((m) => m[1]!)
+    expect(villages).toContain('522634101001')
+    expect(villages.every((v) => v.startsWith('5226'))).toBe(true)
+    expect(textOf(blank)).toContain('雷山县')
     const refused = await caseworker.post('/caseworker/households/new', form)
     expect(refused.status).toBe(400)
     const refusedHtml = await refused.text()

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { HouseholdForm } from '~/components/household-form'
-import { HouseholdError, updateHousehold, viewHouseholdAsStaff } from '~/models/household.server'
+import { caseworkerVillageChoices, HouseholdError, updateHousehold, viewHouseholdAsStaff } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
 import { parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
 
@@ -19,8 +19,8 @@ async function load(request: Request, id: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { file } = await load(request, params.householdId!)
-  return json({ values: valuesFromFile(file as never), version: file.version })
+  const { user, file } = await load(request, params.householdId!)
+  return json({ values: valuesFromFile(file as never), version: file.version, villages: await caseworkerVillageChoices(user.id) })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -43,12 +43,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditHousehold() {
   const { t } = useTranslation(['households'])
-  const { values, version } = useLoaderData<typeof loader>()
+  const { values, version, villages } = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>()
   return (
     <section className="panel" data-testid="household-edit">
       <h1>{t('form.edit_title')}</h1>
-      <HouseholdForm values={(data?.values as Record<string, unknown>) ?? (values as Record<string, unknown>)} errors={data?.errors} submitLabel={t('form.save')} version={version} />
+      <HouseholdForm values={(data?.values as Record<string, unknown>) ?? (values as Record<string, unknown>)} errors={data?.errors} submitLabel={t('form.save')} version={version} villages={villages} />
     </section>
   )
 }

@@ -1,16 +1,16 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { HouseholdForm } from '~/components/household-form'
-import { createHousehold, HouseholdError } from '~/models/household.server'
+import { caseworkerVillageChoices, createHousehold, HouseholdError } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
 import { parseHouseholdForm } from '~/utils/household-form.server'
 
 export const handle = { i18n: ['common', 'households', 'matching'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, 'caseworker')
-  return json({})
+  const user = await requireRole(request, 'caseworker')
+  return json({ villages: await caseworkerVillageChoices(user.id) })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,10 +32,11 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewHousehold() {
   const { t } = useTranslation(['households'])
   const data = useActionData<typeof action>()
+  const { villages } = useLoaderData<typeof loader>()
   return (
     <section className="panel" data-testid="household-new">
       <h1>{t('form.new_title')}</h1>
-      <HouseholdForm values={(data?.values as Record<string, unknown>) ?? { members: [] }} errors={data?.errors} submitLabel={t('form.save')} />
+      <HouseholdForm values={(data?.values as Record<string, unknown>) ?? { members: [] }} errors={data?.errors} submitLabel={t('form.save')} villages={villages} />
     </section>
   )
 }
