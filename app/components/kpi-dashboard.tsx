@@ -388,7 +388,7 @@ export function KpiSections({ data, queues, alerts }: { data: Dashboard; queues?
                 {alerts.map((a) => (
                   <tr key={a.id} data-testid="resolution-alert">
                     <td>
-                      {t(`alerts.scope_${a.scope}`)}: {a.scope === 'organization' ? a.organizationName : `${a.regionName ?? ''} ${a.regionCode ?? ''}`}
+                      {`${t(`alerts.scope_${a.scope}`)}: ${a.scope === 'organization' ? (a.organizationName ?? '') : `${a.regionName ?? ''} ${a.regionCode ?? ''}`}`}
                     </td>
                     <td className="num">{percent(a.rate, none)}</td>
                     <td className="num">{percent(a.minRate, none)}</td>
