@@ -52,7 +52,7 @@ async function match(householdId: string, listingId: string, computed: string) {
   await db.insert(matches).values({ householdId, listingId, score: 70, reasons: [], listingVersion: 1, householdVersion: 1, computedAt: at(computed) })
 }
 
-let E1: { id: string; name: string }
+let E1: { id: string }
 let S1: { id: string }
 let e1Member: { username: string; password: string }
 let admin: { username: string; password: string }
