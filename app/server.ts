@@ -8,13 +8,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
-import express from 'express'
+import express, { type Request as ExpressRequest } from 'express'
+import { createBullBoard } from '@bull-board/api'
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
+import { ExpressAdapter } from '@bull-board/express'
 import { closeDb } from './utils/db.server'
 import { i18next } from './utils/i18n.server'
 import { getEnv } from './utils/env.server'
 import { cookieIsSecure } from './utils/session.server'
 import { logger } from './utils/logger.server'
-import { closeQueues } from '@workers/queues/connection'
+import { closeQueues, getQueue } from '@workers/queues/connection'
+import { queueNames } from '@workers/queues/names'
+import { getUser } from './utils/auth.server'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -62,6 +67,7 @@ export async function createApp(build?: ServerBuild) {
     const t = await i18next.getFixedT(new Request('http://localhost/', { headers }), 'common')
     res.status(403).type('text/plain; charset=utf-8').send(t('errors.cross_site'))
   })
+  app.use(QUEUE_DASHBOARD_PATH, queueDashboardCsp, requireAdminForQueues, queueDashboard().getRouter())
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
   app.all(
@@ -73,6 +79,71 @@ export async function createApp(build?: ServerBuild) {
     }),
   )
   return app
+}
+
+/** The Fetch Request the Remix side's session helpers read (only the headers matter). */
+function fetchRequestOf(req: ExpressRequest) {
+  const headers = new Headers()
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
+  return new Request(`http://${req.get('host') ?? 'localhost'}${req.originalUrl}`, { headers })
+}
+
+// ───────────── queue dashboard (bull-board) at /admin/queues, administrators only ─────────────
+
+const QUEUE_DASHBOARD_PATH = '/admin/queues'
+
+/** bull-board over every queue the worker process hosts (producer-side handles; it never runs jobs). */
+function queueDashboard() {
+  const serverAdapter = new ExpressAdapter()
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
+  createBullBoard({ queues: queueNames.map((name) => new BullMQAdapter(getQueue(name))), serverAdapter, options: { uiConfig: { boardTitle: 'Gongjian queues' } } })
+  return serverAdapter
+}
+
+/**
+ * The same session check the Remix guards use (requireRole(request, 'admin')): anonymous → the
+ * log-in page (coming back here afterwards), any other role → 403 in the visitor's language.
+ */
+async function requireAdminForQueues(req: ExpressRequest, res: express.Response, next: express.NextFunction) {
+  try {
+    const request = fetchRequestOf(req)
+    const user = await getUser(request)
+    if (!user) return res.redirect(302, `/login?${new URLSearchParams({ redirectTo: req.originalUrl })}`)
+    if (user.role !== 'admin') {
+      const t = await i18next.getFixedT(request, 'kpi')
+      return res.status(403).type('text/plain; charset=utf-8').send(t('queues.forbidden'))
+    }
+    next()
+  } catch (error) {
+    next(error)
+  }
+}
+
+/**
+ * bull-board's page is a prebuilt React app: its scripts are same-origin files (allowed by the
+ * app-wide script-src 'self'), its config is a JSON <script> (not executed), but it links the IBM
+ * Plex font from fonts.googleapis.com. The route-specific policy below keeps everything else as
+ * strict as the app's and leaves that font out (the board falls back to system fonts) — no
+ * third-party origin is allowed. It replaces the nonce policy because bull-board cannot carry
+ * the app's per-request nonce, and needs none.
+ */
+function queueDashboardCsp(_req: ExpressRequest, res: express.Response, next: express.NextFunction) {
+  res.setHeader(
+    'Content-Security-Policy',
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "font-src 'self'",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+  )
+  next()
 }
 
 function sameHost(origin: string, host: string | undefined) {

@@ -81,6 +81,12 @@ export async function registerSchedules() {
     { pattern: '0 1 * * *', tz: 'Asia/Shanghai' },
     { name: monitoringJobs.computeReviews, data: {} },
   )
+  // Resolution-rate alerts (KPI dashboard), hourly: raised and auto-resolved by evaluateResolutionRates.
+  await getQueue(MONITORING_QUEUE).upsertJobScheduler(
+    'evaluate-resolution-rates-hourly',
+    { every: 60 * 60 * 1000 },
+    { name: monitoringJobs.evaluateResolutionRates, data: {} },
+  )
 }
 
 async function main() {

@@ -182,7 +182,13 @@ async function writeMembersAndNeeds(tx: Transaction, householdId: string, input:
   const unknown = names.find((n) => !codes.has(n.trim()))
   if (unknown) throw new HouseholdError('households:errors.unknown_skill', { skill: unknown })
   await tx.delete(householdMembers).where(eq(householdMembers.householdId, householdId))
-  await tx.delete(householdNeeds).where(eq(householdNeeds.householdId, householdId))
+  // Needs are rewritten on every save; a need kept from before keeps when it was first recorded.
+  const recordedAt = new Map(
+    (await tx.delete(householdNeeds).where(eq(householdNeeds.householdId, householdId)).returning({ category: householdNeeds.category, createdAt: householdNeeds.createdAt })).map((n) => [
+      n.category,
+      n.createdAt,
+    ]),
+  )
   for (const [i, m] of input.members.entries()) {
     const { skills: memberSkillList, idNumber: _plain, ...columns } = m
     const [row] = await tx
@@ -194,7 +200,7 @@ async function writeMembersAndNeeds(tx: Transaction, householdId: string, input:
   }
   if (input.needs.length) {
     const byCategory = new Map(input.needs.map((n) => [n.category, n]))
-    await tx.insert(householdNeeds).values([...byCategory.values()].map((n) => ({ ...n, householdId })))
+    await tx.insert(householdNeeds).values([...byCategory.values()].map((n) => ({ ...n, householdId, createdAt: recordedAt.get(n.category) ?? new Date() })))
   }
 }
 
@@ -204,7 +210,7 @@ function snapshotOf(file: HouseholdFile) {
   return {
     ...rest,
     members: members.map(({ createdAt: _mc, updatedAt: _mu, id: _id, householdId: _h, idSealed: _s, ...m }) => m),
-    needs: file.needs.map(({ householdId: _h, ...n }) => n),
+    needs: file.needs.map(({ householdId: _h, createdAt: _nc, ...n }) => n),
   }
 }
 

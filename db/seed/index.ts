@@ -20,6 +20,7 @@ import { PostgresSearchEngine } from '../../search/postgres'
 import { seedHouseholds, seedMinimumLivingStandards } from './households'
 import { seedLedger } from './ledger'
 import { seedWarningThresholds } from './warning-thresholds'
+import { seedResolutionThresholds } from './resolution-thresholds'
 
 export type SeedOptions = { households: number; listings: number; quiet?: boolean }
 
@@ -51,7 +52,7 @@ export async function seedSkills(db: Database) {
 
 /** Reference data every environment needs (also loaded into the test template). */
 export async function seedReferenceData(db: Database) {
-  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db), warningThresholds: await seedWarningThresholds(db) }
+  return { regions: await seedRegions(db), skills: await seedSkills(db), minimumLivingStandards: await seedMinimumLivingStandards(db), warningThresholds: await seedWarningThresholds(db), resolutionThresholds: await seedResolutionThresholds(db) }
 }
 
 export async function seedOrganizations(db: Database) {

@@ -16,6 +16,7 @@ import { MONITORING_QUEUE, monitoringJobs } from '../queues/monitoring'
 import { processComputeReviews } from './monitoring/compute-reviews'
 import { processEvaluateAll } from './monitoring/evaluate-all'
 import { processEvaluateHousehold } from './monitoring/evaluate-household'
+import { processEvaluateResolutionRates } from './monitoring/evaluate-resolution-rates'
 import { FEEDS_QUEUE, feedsJobs } from '../queues/feeds'
 import { processProcessDelivery } from './feeds/process-delivery'
 
@@ -44,6 +45,7 @@ export const processors: Record<string, Record<string, Processor>> = {
     [monitoringJobs.evaluateHousehold]: processEvaluateHousehold,
     [monitoringJobs.evaluateAll]: processEvaluateAll,
     [monitoringJobs.computeReviews]: processComputeReviews,
+    [monitoringJobs.evaluateResolutionRates]: processEvaluateResolutionRates,
   },
   [FEEDS_QUEUE]: {
     [feedsJobs.processDelivery]: processProcessDelivery,

@@ -6,6 +6,7 @@ export const monitoringJobs = {
   evaluateHousehold: 'evaluate-household',
   evaluateAll: 'evaluate-all',
   computeReviews: 'compute-reviews',
+  evaluateResolutionRates: 'evaluate-resolution-rates',
 } as const
 
 /** A household file changed: evaluate the early-warning rules for it (one job per version). */
@@ -27,4 +28,10 @@ export async function enqueueEvaluateBatch(runId: string, after?: string, batchS
 
 export async function enqueueComputeReviews(day: string) {
   return getQueue(MONITORING_QUEUE).add(monitoringJobs.computeReviews, {}, { jobId: `compute-reviews-${day}` })
+}
+
+/** Resolution-rate alerts over the thresholds' windows ending at `at` (one job per hour slot). */
+export async function enqueueEvaluateResolutionRates(at: Date) {
+  const slot = at.toISOString().slice(0, 13)
+  return getQueue(MONITORING_QUEUE).add(monitoringJobs.evaluateResolutionRates, { at: at.toISOString() }, { jobId: `evaluate-resolution-rates-${slot}` })
 }

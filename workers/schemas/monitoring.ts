@@ -9,3 +9,5 @@ export const EvaluateAllPayload = z
   })
   .strict()
 export const ComputeReviewsPayload = z.object({}).strict()
+/** `at`: the end of the evaluation window; the schedule sends none (the job's own time is used). */
+export const EvaluateResolutionRatesPayload = z.object({ at: z.string().datetime({ offset: true }).optional() }).strict()

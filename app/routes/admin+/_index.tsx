@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { userRoles } from '@db/schema/identity/constants'
@@ -35,6 +35,11 @@ export default function AdminHome() {
   return (
     <div data-testid="home-admin">
       <h1>{t('home.admin.title')}</h1>
+      <p>
+        <Link to="/admin/kpi" className="button" data-testid="admin-kpi-link">
+          {t('kpi:nav.admin_kpi')}
+        </Link>
+      </p>
       <section className="grid five">
         {userRoles.map((role) => (
           <div key={role} className="panel stat">

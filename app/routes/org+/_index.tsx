@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AddMemberSchema } from '@db/schema/identity/validation'
 import { ErrorList, Field } from '~/components/forms'
@@ -9,7 +9,7 @@ import { addOrganizationMember, getOrganization, listOrganizationMembers } from 
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
 
-export const handle = { i18n: ['common', 'auth'] }
+export const handle = { i18n: ['common', 'auth', 'kpi'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'org_member')
@@ -91,6 +91,11 @@ export default function OrganizationHome() {
         )}
       </h1>
       {!organization.verified ? <p className="notice">{t('organization.unverified_help')}</p> : null}
+      <p>
+        <Link to="/org/kpi" data-testid="org-kpi-link">
+          {t('kpi:nav.org_kpi')}
+        </Link>
+      </p>
       <dl className="facts">
         <dt>{t('organization.kind')}</dt>
         <dd>

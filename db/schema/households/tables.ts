@@ -168,6 +168,8 @@ export const householdNeeds = pgTable(
     /** 1 urgent, 2 important, 3 would help. */
     priority: smallint().notNull().default(2),
     note: text().notNull().default(''),
+    /** When this need was first recorded (kept across saves; the KPI "need → first accepted offer" starts here). */
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.householdId, t.category] }),
