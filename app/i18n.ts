@@ -3,6 +3,7 @@
 import enAdmin from '../public/locales/en/admin.json'
 import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
+import enEvaluation from '../public/locales/en/evaluation.json'
 import enFeeds from '../public/locales/en/feeds.json'
 import enHouseholds from '../public/locales/en/households.json'
 import enLedger from '../public/locales/en/ledger.json'
@@ -12,6 +13,7 @@ import enMonitoring from '../public/locales/en/monitoring.json'
 import zhAdmin from '../public/locales/zh-CN/admin.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
+import zhEvaluation from '../public/locales/zh-CN/evaluation.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
 import zhHouseholds from '../public/locales/zh-CN/households.json'
 import zhLedger from '../public/locales/zh-CN/ledger.json'
@@ -25,8 +27,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring, evaluation: zhEvaluation },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring, evaluation: enEvaluation },
 } as const
 
 export const i18nConfig = {
