@@ -96,7 +96,8 @@ export async function evaluationBy(groupBy: EvaluationGrouping, filter: Evaluati
         ? sql<string>`${feedback.organizationId}::text`
         : groupBy === 'organizationKind'
           ? sql<string>`${organizations.kind}::text`
-          : sql<string>`left(${feedback.regionCode}, ${regionLengths[groupBy]})`
+          : // The length comes from a fixed table (2/4/6), never from input; inlined so GROUP BY matches the select.
+            sql<string>`left(${feedback.regionCode}, ${sql.raw(String(regionLengths[groupBy]))})`
   const rows = await db
     .select({ key: keyExpr, ...sums })
     .from(feedback)
