@@ -3,6 +3,7 @@
 import enAdmin from '../public/locales/en/admin.json'
 import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
+import enEvaluation from '../public/locales/en/evaluation.json'
 import enFeeds from '../public/locales/en/feeds.json'
 import enHouseholds from '../public/locales/en/households.json'
 import enKpi from '../public/locales/en/kpi.json'
@@ -13,6 +14,7 @@ import enMonitoring from '../public/locales/en/monitoring.json'
 import zhAdmin from '../public/locales/zh-CN/admin.json'
 import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
+import zhEvaluation from '../public/locales/zh-CN/evaluation.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
 import zhHouseholds from '../public/locales/zh-CN/households.json'
 import zhKpi from '../public/locales/zh-CN/kpi.json'
@@ -27,8 +29,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring, kpi: zhKpi },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring, kpi: enKpi },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring, kpi: zhKpi, evaluation: zhEvaluation },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring, kpi: enKpi, evaluation: enEvaluation },
 } as const
 
 export const i18nConfig = {

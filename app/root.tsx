@@ -39,9 +39,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const navByRole: Record<UserRole, Array<{ to: string; key: string }>> = {
   resident: [{ to: '/me', key: 'nav.my_household' }, { to: '/me/offers', key: 'matching:nav.offers' }, { to: '/me/receipts', key: 'ledger:nav.receipts' }, { to: '/listings', key: 'listings:browse.title' }],
   caseworker: [{ to: '/caseworker', key: 'nav.caseworker_desk' }, { to: '/caseworker/households', key: 'matching:nav.households' }, { to: '/caseworker/alerts', key: 'monitoring:nav.alerts' }, { to: '/caseworker/reviews', key: 'monitoring:nav.reviews' }, { to: '/caseworker/receipts', key: 'ledger:nav.confirm_receipts' }, { to: '/caseworker/feed-review', key: 'feeds:nav.review' }, { to: '/listings', key: 'listings:browse.title' }],
-  org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/listings', key: 'listings:org.title' }, { to: '/org/matches', key: 'matching:nav.candidates' }, { to: '/org/ledger', key: 'ledger:nav.org_ledger' }, { to: '/org/claims', key: 'ledger:nav.claims' }],
+  org_member: [{ to: '/org', key: 'nav.my_organization' }, { to: '/org/listings', key: 'listings:org.title' }, { to: '/org/matches', key: 'matching:nav.candidates' }, { to: '/org/ledger', key: 'ledger:nav.org_ledger' }, { to: '/org/claims', key: 'ledger:nav.claims' }, { to: '/org/evaluation', key: 'evaluation:nav.org_evaluation' }],
   donor: [{ to: '/donor', key: 'nav.my_donations' }, { to: '/donor/gifts', key: 'ledger:nav.gifts' }, { to: '/listings', key: 'listings:browse.title' }],
-  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/audit', key: 'nav.audit' }, { to: '/admin/organizations', key: 'listings:admin.organizations' }, { to: '/admin/duplicates', key: 'listings:duplicates.title' }, { to: '/admin/ledger-alerts', key: 'ledger:nav.alerts' }, { to: '/admin/feeds', key: 'feeds:nav.feeds' }],
+  admin: [{ to: '/admin', key: 'nav.admin' }, { to: '/admin/audit', key: 'nav.audit' }, { to: '/admin/organizations', key: 'listings:admin.organizations' }, { to: '/admin/duplicates', key: 'listings:duplicates.title' }, { to: '/admin/ledger-alerts', key: 'ledger:nav.alerts' }, { to: '/admin/feeds', key: 'feeds:nav.feeds' }, { to: '/admin/evaluation', key: 'evaluation:nav.admin_evaluation' }],
 }
 
 function LocaleSwitch({ locale }: { locale: string }) {

@@ -15,6 +15,7 @@ import {
 import { enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
 import { db } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
+import { isRejectReason, recordOutcome, reopenLoop, type RejectReason } from './outcomes.server'
 import { regionPathNames } from './region.server'
 
 export class ApplicationError extends Error {
@@ -132,6 +133,7 @@ export async function applyToListing(actor: Actor, listingId: string) {
     const [row] = existing
       ? await tx.update(applications).set(values).where(eq(applications.id, existing.id)).returning()
       : await tx.insert(applications).values(values).returning()
+    if (existing) await reopenLoop(tx, existing.id)
     await recordAudit(tx, { actor: { id: actor.id }, action: 'application.apply', entityType: 'application', entityId: row!.id, after: { listingId, householdId: household.id } })
     return row!
   })
@@ -153,8 +155,38 @@ export async function respondToInvitation(actor: Actor, applicationId: string, a
       .update(applications)
       .set(accept ? { status: 'accepted', acceptedAt: now, updatedById: actor.id, updatedAt: now } : { status: 'declined', declinedAt: now, updatedById: actor.id, updatedAt: now })
       .where(eq(applications.id, applicationId))
+    if (!accept) await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: false, closedById: actor.id, closedAt: now })
     await recordAudit(tx, { actor: { id: actor.id }, action: accept ? 'application.accept_invitation' : 'application.decline_invitation', entityType: 'application', entityId: applicationId })
   })
+}
+
+/**
+ * The resident withdraws an application (also after being accepted): the loop closes as
+ * declined by the resident. They may apply again while the listing is open.
+ */
+export async function withdrawApplication(actor: Actor, applicationId: string) {
+  const changed = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ a: applications })
+      .from(applications)
+      .innerJoin(households, eq(households.id, applications.householdId))
+      .where(and(eq(applications.id, applicationId), eq(households.residentUserId, actor.id)))
+      .for('update')
+    if (!row) throw new ApplicationError('matching:errors.not_found', 404)
+    if (row.a.status !== 'applied' && row.a.status !== 'accepted') throw new ApplicationError('matching:errors.not_allowed', 409)
+    const now = new Date()
+    await tx.update(applications).set({ status: 'withdrawn', withdrawnAt: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
+    await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: row.a.status === 'accepted', closedById: actor.id, closedAt: now })
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'application.withdraw', entityType: 'application', entityId: applicationId, before: { status: row.a.status }, after: { status: 'withdrawn' } })
+    const [l] = await tx.select({ id: listings.id, version: listings.version }).from(listings).where(eq(listings.id, row.a.listingId))
+    const [h] = await tx.select({ version: households.version }).from(households).where(eq(households.id, row.a.householdId))
+    return { wasAccepted: row.a.status === 'accepted', listing: l!, householdId: row.a.householdId, householdVersion: h!.version }
+  })
+  if (changed.wasAccepted) {
+    const tag = `${applicationId}-withdraw`
+    await enqueueScoreListing(changed.listing.id, changed.listing.version, tag)
+    await enqueueScoreHousehold(changed.householdId, changed.householdVersion, tag)
+  }
 }
 
 async function ownListing(actor: Actor, listingId: string) {
@@ -288,8 +320,13 @@ const transitions = {
   complete: { from: ['accepted'], to: 'completed', stamp: 'completedAt' },
 } as const
 
-/** The organization accepts or rejects an application, or marks it completed (hired, enrolled, received). */
-export async function decideApplication(actor: Actor, applicationId: string, decision: keyof typeof transitions) {
+/**
+ * The organization accepts or rejects an application, or marks it completed (hired, enrolled, received).
+ * Rejecting requires a reason (could not reach the resident, no capacity, offer withdrawn); rejecting
+ * and completing close the loop with that outcome code in the same transaction.
+ */
+export async function decideApplication(actor: Actor, applicationId: string, decision: keyof typeof transitions, options: { reason?: RejectReason | string | null; note?: string } = {}) {
+  if (decision === 'reject' && !isRejectReason(options.reason)) throw new ApplicationError('evaluation:errors.reject_reason_required', 400)
   const changed = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ a: applications, l: listings })
@@ -309,7 +346,16 @@ export async function decideApplication(actor: Actor, applicationId: string, dec
     }
     const now = new Date()
     await tx.update(applications).set({ status: t.to, [t.stamp]: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
-    await recordAudit(tx, { actor: { id: actor.id }, action: `application.${decision}`, entityType: 'application', entityId: applicationId, before: { status: row.a.status }, after: { status: t.to } })
+    const outcome = decision === 'complete' ? 'completed' : decision === 'reject' ? (options.reason as RejectReason) : null
+    if (outcome) await recordOutcome(tx, { applicationId, outcome, wasAccepted: row.a.status === 'accepted', closedById: actor.id, note: options.note, closedAt: now })
+    await recordAudit(tx, {
+      actor: { id: actor.id },
+      action: `application.${decision}`,
+      entityType: 'application',
+      entityId: applicationId,
+      before: { status: row.a.status },
+      after: { status: t.to, ...(outcome ? { outcome } : {}) },
+    })
     const [h] = await tx.select({ version: households.version }).from(households).where(eq(households.id, row.a.householdId))
     return { listing: row.l, householdId: row.a.householdId, householdVersion: h!.version }
   })

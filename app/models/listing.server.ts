@@ -19,7 +19,7 @@ import {
   type ListingStatus,
 } from '@db/schema'
 import type { ListingInput } from '@db/schema/listings/validation'
-import { enqueueRemoveListingMatches, enqueueScoreListing } from '@workers/queues/matching'
+import { enqueueRemoveListingMatches, enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
 import { returnAllHolds } from './donations.server'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
 import type { SearchDocument, SearchEngine } from '@search/engine'
@@ -27,6 +27,7 @@ import { getSearchEngine } from '@search/index'
 import { db } from '~/utils/db.server'
 import { logger } from '~/utils/logger.server'
 import { recordAudit } from './audit.server'
+import { closeOpenApplications } from './outcomes.server'
 import type { SessionUser } from './user.server'
 
 export type ListingActor = Pick<SessionUser, 'id' | 'role' | 'organizationId'>
@@ -366,18 +367,29 @@ export async function changeListingStatus(actor: ListingActor, listingId: string
     // transaction: a closed listing never keeps donors' money on hold.
     const returnedHolds =
       transition.to === 'closed' && (current.kind === 'donation' || current.kind === 'project') ? await returnAllHolds(null, listingId, tx) : 0
+    // Closing ends every open loop (applied, invited, accepted) as rejected with the outcome
+    // "offer withdrawn", in the same transaction: no application stays open on a closed listing.
+    const closedApplications = transition.to === 'closed' ? await closeOpenApplications(tx, listingId, actor.id) : []
     await recordAudit(tx, {
       actor: { id: actor.id },
       action: `listing.${action}`,
       entityType: 'listing',
       entityId: listingId,
       before: { status: current.status, version: current.version },
-      after: { status: transition.to, version: snapshot.version, ...(returnedHolds ? { returnedHolds } : {}) },
+      after: { status: transition.to, version: snapshot.version, ...(returnedHolds ? { returnedHolds } : {}), ...(closedApplications.length ? { closedApplications: closedApplications.length } : {}) },
     })
-    return { version: snapshot.version, status: transition.to, ...(returnedHolds ? { returnedHolds } : {}) }
+    return { version: snapshot.version, status: transition.to, ...(returnedHolds ? { returnedHolds } : {}), closedApplications }
   })
   await afterChange(listingId, outcome.version, outcome.status, action === 'publish' || action === 'resume')
-  return outcome
+  for (const closed of outcome.closedApplications.filter((c) => c.wasAccepted)) {
+    try {
+      await enqueueScoreHousehold(closed.householdId, closed.householdVersion, `${closed.applicationId}-listing-closed`)
+    } catch (error) {
+      logger.error({ listingId, err: (error as Error).message }, 'could not enqueue household rescoring after closing a listing')
+    }
+  }
+  const { closedApplications, ...result } = outcome
+  return { ...result, ...(closedApplications.length ? { closedApplications: closedApplications.length } : {}) }
 }
 
 /** The organization's own listings, newest first. */

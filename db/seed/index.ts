@@ -19,6 +19,7 @@ import { indexPublishedListings } from '../../app/models/listing.server'
 import { PostgresSearchEngine } from '../../search/postgres'
 import { seedHouseholds, seedMinimumLivingStandards } from './households'
 import { seedLedger } from './ledger'
+import { seedEvaluation } from './evaluation'
 import { seedWarningThresholds } from './warning-thresholds'
 import { seedResolutionThresholds } from './resolution-thresholds'
 
@@ -120,6 +121,7 @@ export async function seed(db: Database, options: SeedOptions) {
   const demoMatches = await scoreDemoHouseholds(db)
   log(`matches: ${demoMatches} stored for the demo residents' households`)
   await seedLedger(db, log)
+  await seedEvaluation(db, log)
   if (!options.quiet) await requestFullRescore(log)
   return { regions: regionCount, organizations: orgIds.size, usersCreated: created, users: count }
 }

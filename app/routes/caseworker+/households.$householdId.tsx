@@ -3,13 +3,15 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ReasonList } from '~/components/reasons'
 import { householdMatchesAndApplications } from '~/models/applications.server'
+import { usePromptText } from '~/components/feedback-form'
+import { feedbackOfHousehold } from '~/models/feedback.server'
 import { createInvitation, HouseholdError, householdVersionsOf, viewHouseholdAsStaff } from '~/models/household.server'
 import { skillNames } from '~/models/matches.server'
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
 
-export const handle = { i18n: ['common', 'households', 'matching', 'feeds'] }
+export const handle = { i18n: ['common', 'households', 'matching', 'feeds', 'evaluation'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
@@ -21,17 +23,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throw error
   }
   const locale = await i18next.getLocale(request)
-  const [loop, names, regions, versions] = await Promise.all([
+  const [loop, names, regions, versions, evaluation] = await Promise.all([
     householdMatchesAndApplications(file.id),
     skillNames(locale),
     regionPathNames([file.regionCode]),
     householdVersionsOf({ id: user.id, role: user.role }, file.id),
+    feedbackOfHousehold({ id: user.id, role: user.role }, file.id),
   ])
   return json({
     file,
     loop,
     names,
     regionName: regions.get(file.regionCode) ?? file.regionCode,
+    feedback: {
+      pending: evaluation.pending.map((p) => ({ subject: p.subject, subjectId: p.subjectId, listingTitle: p.listingTitle, organizationName: p.organizationName, detail: p.detail })),
+      given: evaluation.given,
+    },
     versions: versions.map((v) => ({ version: v.version, changedAt: v.changedAt, changedFields: v.changedFields, by: v.changedByName, byLabel: v.changedByLabel })),
   })
 }
@@ -48,8 +55,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function HouseholdDetail() {
-  const { t } = useTranslation(['households', 'matching'])
-  const { file, loop, names, regionName, versions } = useLoaderData<typeof loader>()
+  const { t } = useTranslation(['households', 'matching', 'evaluation'])
+  const { file, loop, names, regionName, versions, feedback } = useLoaderData<typeof loader>()
+  const promptText = usePromptText()
   const invitation = useActionData<typeof action>()
   const head = file.members.find((m) => m.isHead) ?? file.members[0]
   return (
@@ -105,6 +113,27 @@ export default function HouseholdDetail() {
           </li>
         ))}
       </ul>
+      <h2>{t('evaluation:household.title')}</h2>
+      <section data-testid="household-feedback">
+        {feedback.pending.length ? <h3>{t('evaluation:household.pending')}</h3> : null}
+        <ul>
+          {feedback.pending.map((p) => (
+            <li key={`${p.subject}-${p.subjectId}`}>
+              {promptText(p)} <Link to={`/caseworker/households/${file.id}/feedback/${p.subject}/${p.subjectId}`}>{t('evaluation:prompts.record')}</Link>
+            </li>
+          ))}
+        </ul>
+        <h3>{t('evaluation:household.given')}</h3>
+        {feedback.given.length === 0 ? <p>{t('evaluation:household.none_given')}</p> : null}
+        <ul>
+          {feedback.given.map((g) => (
+            <li key={g.id}>
+              {g.title} · {t('evaluation:form.given', g)}
+              {g.onBehalf ? ` · ${t('evaluation:household.on_behalf_mark')}` : ''}
+            </li>
+          ))}
+        </ul>
+      </section>
       <h2>{t('detail.versions')}</h2>
       <ul data-testid="household-versions">
         {versions.map((v) => (

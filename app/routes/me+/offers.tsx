@@ -4,12 +4,12 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { listingKinds } from '@db/schema/listings/constants'
 import { ReasonList } from '~/components/reasons'
-import { ApplicationError, applyToListing, listOffersForResident, respondToInvitation } from '~/models/applications.server'
+import { ApplicationError, applyToListing, listOffersForResident, respondToInvitation, withdrawApplication } from '~/models/applications.server'
 import { skillNames } from '~/models/matches.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
 
-export const handle = { i18n: ['common', 'households', 'matching'] }
+export const handle = { i18n: ['common', 'households', 'matching', 'evaluation'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'resident')
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('apply'), listingId: z.string().uuid() }),
-  z.object({ intent: z.enum(['accept', 'decline']), applicationId: z.string().uuid() }),
+  z.object({ intent: z.enum(['accept', 'decline', 'withdraw']), applicationId: z.string().uuid() }),
 ])
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -37,8 +37,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return json({ ok: false, error: 'matching:errors.not_found' }, { status: 400 })
   try {
     if (parsed.data.intent === 'apply') await applyToListing({ id: user.id }, parsed.data.listingId)
-    else await respondToInvitation({ id: user.id }, parsed.data.applicationId, parsed.data.intent === 'accept')
-    return json({ ok: true, error: null })
+    else if (parsed.data.intent === 'withdraw') {
+      await withdrawApplication({ id: user.id }, parsed.data.applicationId)
+      return json({ ok: true, error: null, notice: 'evaluation:withdraw.done' })
+    } else await respondToInvitation({ id: user.id }, parsed.data.applicationId, parsed.data.intent === 'accept')
+    return json({ ok: true, error: null, notice: 'offers.applied_notice' })
   } catch (error) {
     if (error instanceof ApplicationError) return json({ ok: false, error: error.key }, { status: error.status })
     throw error
@@ -46,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Offers() {
-  const { t } = useTranslation(['matching', 'households'])
+  const { t } = useTranslation(['matching', 'households', 'evaluation'])
   const { linked, consent, offers, applications, names, kind } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   if (!linked)
@@ -65,7 +68,7 @@ export default function Offers() {
           {t('offers.no_consent')} <Link to="/me/household">{t('households:resident.give')}</Link>
         </p>
       ) : null}
-      {result?.ok ? <p className="notice">{t('offers.applied_notice')}</p> : null}
+      {result?.ok && 'notice' in result ? <p className="notice">{t(result.notice)}</p> : null}
       {result?.error ? <p className="error-list">{t(result.error)}</p> : null}
       <Form method="get" className="filters">
         <label htmlFor="kind">{t('offers.filter_kind')}</label>
@@ -119,6 +122,14 @@ export default function Offers() {
                 </button>
                 <button type="submit" name="intent" value="decline" className="button secondary">
                   {t('offers.decline_invitation')}
+                </button>
+              </Form>
+            ) : null}
+            {a.status === 'applied' || a.status === 'accepted' ? (
+              <Form method="post" className="inline">
+                <input type="hidden" name="applicationId" value={a.id} />
+                <button type="submit" name="intent" value="withdraw" className="button secondary">
+                  {t('evaluation:withdraw.button')}
                 </button>
               </Form>
             ) : null}

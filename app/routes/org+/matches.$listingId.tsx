@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { ReasonList } from '~/components/reasons'
 import { ApplicationError, decideApplication, inviteCandidate, listCandidates } from '~/models/applications.server'
+import { rejectReasons } from '~/models/outcomes.server'
 import { skillNames } from '~/models/matches.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
 
-export const handle = { i18n: ['common', 'matching'] }
+export const handle = { i18n: ['common', 'matching', 'evaluation'] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'org_member')
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       listCandidates({ id: user.id, organizationId: user.organizationId }, params.listingId!),
       skillNames(await i18next.getLocale(request)),
     ])
-    return json({ listing: { id: data.listing.id, title: data.listing.title, kind: data.listing.kind }, candidates: data.candidates, names })
+    return json({ listing: { id: data.listing.id, title: data.listing.title, kind: data.listing.kind }, candidates: data.candidates, names, reasons: [...rejectReasons] })
   } catch (error) {
     if (error instanceof ApplicationError) throw new Response(null, { status: 404 })
     throw error
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('invite'), householdId: z.string().uuid() }),
-  z.object({ intent: z.enum(['accept', 'reject', 'complete']), applicationId: z.string().uuid() }),
+  z.object({ intent: z.enum(['accept', 'reject', 'complete']), applicationId: z.string().uuid(), reason: z.string().max(40).optional() }),
 ])
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = { id: user.id, organizationId: user.organizationId }
   try {
     if (parsed.data.intent === 'invite') await inviteCandidate(actor, params.listingId!, parsed.data.householdId)
-    else await decideApplication(actor, parsed.data.applicationId, parsed.data.intent)
+    else await decideApplication(actor, parsed.data.applicationId, parsed.data.intent, { reason: parsed.data.reason || null })
     return json({ error: null })
   } catch (error) {
     if (error instanceof ApplicationError) return json({ error: error.key }, { status: error.status })
@@ -45,8 +46,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ListingCandidates() {
-  const { t } = useTranslation(['matching'])
-  const { listing, candidates, names } = useLoaderData<typeof loader>()
+  const { t } = useTranslation(['matching', 'evaluation'])
+  const { listing, candidates, names, reasons } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <section className="panel" data-testid="candidates">
@@ -81,20 +82,44 @@ export default function ListingCandidates() {
                   <button type="submit" name="intent" value="accept" className="button">
                     {t('candidates.accept')}
                   </button>
-                  <button type="submit" name="intent" value="reject" className="button secondary">
-                    {t('candidates.reject')}
-                  </button>
+                  <RejectControls reasons={reasons} />
                 </>
               ) : null}
               {c.status === 'accepted' ? (
-                <button type="submit" name="intent" value="complete" className="button">
-                  {t('candidates.complete', { what: t(`completed_by_kind.${listing.kind}`) })}
-                </button>
+                <>
+                  <button type="submit" name="intent" value="complete" className="button">
+                    {t('candidates.complete', { what: t(`completed_by_kind.${listing.kind}`) })}
+                  </button>
+                  <RejectControls reasons={reasons} />
+                </>
               ) : null}
             </Form>
           </li>
         ))}
       </ol>
     </section>
+  )
+}
+
+/** Rejecting closes the loop: the organization must say why (a required outcome code). */
+function RejectControls({ reasons }: { reasons: string[] }) {
+  const { t } = useTranslation(['evaluation', 'matching'])
+  return (
+    <span className="reject-controls">
+      <label>
+        {t('reject.reason_label')}{' '}
+        <select name="reason" defaultValue="" data-testid="reject-reason">
+          <option value="">{t('reject.choose')}</option>
+          {reasons.map((r) => (
+            <option key={r} value={r}>
+              {t(`outcomes.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" name="intent" value="reject" className="button secondary">
+        {t('matching:candidates.reject')}
+      </button>
+    </span>
   )
 }

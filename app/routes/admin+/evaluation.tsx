@@ -1,0 +1,67 @@
+import { json, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { organizationKinds } from '@db/schema/organizations/constants'
+import { EvaluationTable } from '~/components/evaluation-table'
+import { evaluationBy, evaluationGroupings, evaluationSummary, filterFromSearch } from '~/models/evaluation.server'
+import { requireRole } from '~/utils/auth.server'
+
+export const handle = { i18n: ['common', 'evaluation'] }
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, 'admin')
+  const { filter, groupBy, form } = filterFromSearch(new URL(request.url).searchParams, organizationKinds)
+  const grouping = groupBy ?? 'organization'
+  const [summary, rows] = await Promise.all([evaluationSummary(filter), evaluationBy(grouping, filter)])
+  return json({ summary, rows, grouping, form })
+}
+
+export default function AdminEvaluation() {
+  const { t } = useTranslation(['evaluation', 'common'])
+  const { summary, rows, grouping, form } = useLoaderData<typeof loader>()
+  return (
+    <section className="panel" data-testid="admin-evaluation">
+      <h1>{t('report.admin_title')}</h1>
+      <p className="muted">{t('report.admin_lead')}</p>
+      <Form method="get" className="filters">
+        <label>
+          {t('report.group_by')}{' '}
+          <select name="groupBy" defaultValue={grouping}>
+            {evaluationGroupings.map((g) => (
+              <option key={g} value={g}>
+                {t(`report.groupings.${g}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('report.kind')}{' '}
+          <select name="kind" defaultValue={form.kind}>
+            <option value="">{t('report.all_kinds')}</option>
+            {organizationKinds.map((k) => (
+              <option key={k} value={k}>
+                {t(`common:organization_kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('report.region')} <input name="region" inputMode="numeric" pattern="[0-9]{2,12}" defaultValue={form.region} />
+        </label>
+        <label>
+          {t('report.from')} <input type="date" name="from" defaultValue={form.from} />
+        </label>
+        <label>
+          {t('report.to')} <input type="date" name="to" defaultValue={form.to} />
+        </label>
+        <button type="submit" className="button secondary">
+          {t('report.apply')}
+        </button>
+      </Form>
+      <h2>{t('report.overall')}</h2>
+      <EvaluationTable testId="evaluation-overall" rows={summary.count ? [{ key: 'overall', label: t('report.overall'), ...summary }] : []} />
+      <h2>{t(`report.groupings.${grouping}`)}</h2>
+      <EvaluationTable testId="evaluation-groups" rows={rows} labelOf={grouping === 'organizationKind' ? (r) => t(`common:organization_kinds.${r.key}`) : undefined} />
+    </section>
+  )
+}
