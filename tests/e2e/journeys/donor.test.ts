@@ -25,7 +25,7 @@ describe('donor journey', () => {
     const ngoName = `阳光公益${randomUUID().slice(0, 4)}`
     const ngo = await makeUser({ role: 'org_member', organizationId: (await makeOrganization({ kind: 'social_org', name: ngoName })).id })
     const quiltOrg = await makeOrganization({ kind: 'social_org', name: `黔东南暖冬行动${randomUUID().slice(0, 4)}` })
-    const quiltOrgUser = await makeUser({ role: 'org_member', organizationId: quiltOrg.id })
+    const quiltOrgUser = await makeUser({ role: 'org_member', displayName: '杨志强', organizationId: quiltOrg.id })
     const donor = await makeUser({ role: 'donor', displayName: '张伟' })
     const residents = await Promise.all(HEADS.map((name) => makeUser({ role: 'resident', displayName: name })))
     const { listing: project, milestones } = await makeProject({ organizationId: ownerOrg.id, budget: '10000', shares: ['40', '60'] })

@@ -14,7 +14,7 @@ const journey = useJourney()
 
 describe('NGO journey', () => {
   it('claims a project, submits a milestone with evidence and sees the payment on its ledger', async () => {
-    const owner = await makeUser({ role: 'org_member', organizationId: (await makeOrganization({ kind: 'mass_org', massOrgSubtype: 'womens_federation', name: `雷山县妇联${randomUUID().slice(0, 4)}` })).id })
+    const owner = await makeUser({ role: 'org_member', displayName: '龙美玲', organizationId: (await makeOrganization({ kind: 'mass_org', massOrgSubtype: 'womens_federation', name: `雷山县妇联${randomUUID().slice(0, 4)}` })).id })
     const ngoName = `雷山县阳光儿童服务中心${randomUUID().slice(0, 4)}`
     const ngo = await makeUser({ role: 'org_member', organizationId: (await makeOrganization({ kind: 'social_org', name: ngoName })).id, displayName: '吴晓燕' })
     const donor = await makeUser({ role: 'donor' })
