@@ -10,9 +10,13 @@ echo "[test] typecheck"
 npx tsc -p .
 echo "[test] build"
 npx remix build >/dev/null
-mkdir -p tests/artifacts
+# Screenshots are this run's only (a stale one from an earlier run would mislead).
+rm -rf tests/artifacts/journeys
+mkdir -p tests/artifacts/journeys
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=tests/artifacts/vitest.json "$@" || status=$?
+shots=$(find tests/artifacts/journeys -name '*.png' | wc -l)
+echo "[test] ${shots} screenshots of the browser journeys in tests/artifacts/journeys/"
 # One plain summary line that any CI can read.
 node -e '
   const r = require("./tests/artifacts/vitest.json");

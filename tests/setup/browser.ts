@@ -10,6 +10,8 @@ import { spawnWorkers, stopProcess } from './processes'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS_DIR = path.resolve('tests/artifacts')
+/** Every browser test's screenshots: tests/artifacts/journeys/<journey>/<step>.png (CI keeps the folder). */
+export const JOURNEYS_DIR = path.join(ARTIFACTS_DIR, 'journeys')
 
 export async function startWebServer() {
   process.env.SECURE_COOKIES = 'false' // plain http on 127.0.0.1
@@ -40,10 +42,12 @@ export function newChineseContext(browser: Browser) {
   return browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
 }
 
-/** Saves a screenshot under tests/artifacts/<journey>/<step>.png (kept by CI as artifacts). */
+/** Saves a full-page screenshot as tests/artifacts/journeys/<journey>/<step>.png (kept by CI as artifacts). */
 export async function snap(page: Page, journey: string, step: string) {
-  const dir = path.join(ARTIFACTS_DIR, journey)
+  const dir = path.join(JOURNEYS_DIR, journey)
   await mkdir(dir, { recursive: true })
+  // Wait for the CJK web fonts so no screenshot shows empty boxes instead of Chinese text.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined))
   await page.screenshot({ path: path.join(dir, `${step}.png`), fullPage: true })
 }
 
@@ -55,15 +59,16 @@ export async function logInThroughForm(page: Page, baseUrl: string, username: st
 }
 
 /**
- * The usual browser-journey harness: optional demo seed, optionally the real worker process,
+ * The usual browser-journey harness: optional demo seed (`{ households: N }` also files households), optionally the real worker process,
  * the real web server and Chromium, all torn down after the file. Fields are set in beforeAll.
  */
-export function useJourney(options: { seed?: boolean; workers?: boolean } = {}) {
+export function useJourney(options: { seed?: boolean | { households: number }; workers?: boolean } = {}) {
   const journey = {} as { server: Awaited<ReturnType<typeof startWebServer>>; browser: Browser; workers?: ReturnType<typeof spawnWorkers> }
   beforeAll(async () => {
     if (options.seed) {
       const [{ seed }, { db }] = await Promise.all([import('@db/seed'), import('~/utils/db.server')])
-      await seed(db, { households: 0, listings: 0, quiet: true })
+      // `households: 2` gives the demo residents (王光明, 李春花) their household files.
+      await seed(db, { households: typeof options.seed === 'object' ? options.seed.households : 0, listings: 0, quiet: true })
     }
     if (options.workers) {
       journey.workers = spawnWorkers()

@@ -88,7 +88,9 @@ export default function Offers() {
       <ol className="offer-list">
         {offers.map((o) => (
           <li key={o.listingId} className="offer" data-testid="offer">
-            <h2>{o.title}</h2>
+            <h2>
+              <Link to={`/listings/${o.listingId}`}>{o.title}</Link>
+            </h2>
             <p>
               {t(`listing_kinds.${o.kind}`)} · {o.regionName} · <strong>{t('offers.score', { score: o.score })}</strong>
               {o.memberName ? ` · ${t('offers.for_member', { name: o.memberName })}` : ''}

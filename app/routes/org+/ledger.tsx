@@ -9,6 +9,7 @@ import { claimsAwaitingDecision, decideClaim, milestoneAmount, reviewSubmission,
 import { cancelListingFunds, FlowError, releaseDonationListing } from '~/models/donations.server'
 import { cancelDistribution, distributeLot, eligibleRecipients, writeOffLot } from '~/models/lots.server'
 import { regionPathNames } from '~/models/region.server'
+import { moneyReceivedByOrganization } from '~/models/org-income.server'
 import { organizationOverview } from '~/models/trace.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
@@ -23,10 +24,11 @@ async function requireOrgMember(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, actor } = await requireOrgMember(request)
-  const [overview, claims, submissions] = await Promise.all([
+  const [overview, claims, submissions, income] = await Promise.all([
     organizationOverview(user.organizationId!),
     claimsAwaitingDecision(user.organizationId!),
     submissionsAwaitingReview(user.organizationId!),
+    moneyReceivedByOrganization(user.organizationId!),
   ])
   // Recipients the organization may choose, per lot: accepted for the lot's listing, masked.
   const recipients = new Map(await Promise.all(overview.lots.map(async (l) => [l.id, await eligibleRecipients(actor, l.id)] as const)))
@@ -46,6 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     claims: claims.map((c) => ({ id: c.claim.id, title: c.title, organizationName: c.organizationName, budget: c.claim.budget, plan: c.claim.plan })),
     submissions: submissions.map((s) => ({ id: s.submission.id, title: s.title, milestoneTitle: s.milestoneTitle, evidence: s.submission.evidence, organizationName: s.organizationName, due: milestoneAmount(s.budget, s.share).toFixed(2) })),
+    income,
     key: randomUUID(),
   })
 }
@@ -110,8 +113,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function OrgLedger() {
-  const { t } = useTranslation('ledger')
-  const { overview, claims, submissions, key } = useLoaderData<typeof loader>()
+  const { t, i18n } = useTranslation('ledger')
+  const { overview, claims, submissions, income, key } = useLoaderData<typeof loader>()
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { timeZone: 'Asia/Shanghai' })
   const data = useActionData<typeof action>() as { ok: boolean; message?: { key: string; params: Record<string, string | number> }; error?: { key: string; params: Record<string, string | number> } } | undefined
   return (
     <div data-testid="org-ledger">
@@ -170,6 +174,25 @@ export default function OrgLedger() {
               </Form>
             </div>
           ))}
+        </section>
+      ) : null}
+
+      {income.received.length ? (
+        <section className="panel" data-testid="money-received">
+          <h2>{t('org.received')}</h2>
+          <p data-testid="money-received-balance">{t('org.received_balance', { amount: income.balance })}</p>
+          <table>
+            <tbody>
+              {income.received.map((r) => (
+                <tr key={r.id} data-testid="money-received-row">
+                  <td>{date(r.at)}</td>
+                  <td>{r.listingId ? <a href={`/funds/${r.listingId}`}>{r.title}</a> : null}</td>
+                  <td>{r.milestoneTitle ? t('org.received_for_milestone', { milestone: r.milestoneTitle }) : t(`org.received_kind.${r.code === 'payout' ? 'payout' : 'other'}`)}</td>
+                  <td>¥{r.amount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
       ) : null}
 
