@@ -2,13 +2,15 @@
 // action (POST, same-origin so the CSRF check passes) is tried by every kind of user and by an
 // anonymous visitor, with concrete ids of seeded records for the dynamic segments. The expected
 // outcome comes from ACCESS below; a route missing from ACCESS fails the test.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray, ne } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { households, listings, organizations, users } from '@db/schema'
+import { applications, distributions, householdMembers, households, householdVersions, listings, organizations, users } from '@db/schema'
 import { seed } from '@db/seed'
 import { DEMO_PASSWORD } from '@db/seed/demo'
 import { createUser } from '~/models/user.server'
 import { receiveDelivery } from '~/models/feeds/intake.server'
+import { scoreListing } from '~/models/matches.server'
+import { decryptNationalId } from '~/utils/national-id.server'
 import { db } from '~/utils/db.server'
 import { loadBuild, TestClient } from '../setup/app'
 import { snapshotRowCounts } from './row-counts'
@@ -258,7 +260,160 @@ describe('role × route matrix', () => {
     expect(mismatches).toEqual([])
     expect(tried).toBeGreaterThan(routes.length * actors.length)
   }, 600_000)
+})
 
+/** Names (3+ characters, so common words never match), plain ID numbers and phones of every household. */
+async function personalDataByHousehold() {
+  const out = new Map<string, string[]>()
+  const add = (id: string, value: string | null | undefined) => {
+    if (!value) return
+    out.set(id, [...(out.get(id) ?? []), value])
+  }
+  for (const m of await db.select({ householdId: householdMembers.householdId, fullName: householdMembers.fullName, idSealed: householdMembers.idSealed }).from(householdMembers)) {
+    if (m.fullName.length >= 3) add(m.householdId, m.fullName)
+    if (m.idSealed) add(m.householdId, decryptNationalId(m.idSealed))
+  }
+  for (const r of await db.select({ householdId: households.id, phone: users.phone }).from(households).innerJoin(users, eq(users.id, households.residentUserId))) add(r.householdId, r.phone)
+  return out
+}
+
+function leaked(body: string, data: Map<string, string[]>, allowed: (householdId: string) => boolean) {
+  const found: string[] = []
+  // Seeded names repeat (two households may each have a 王光明); a name the viewer may see is not a leak.
+  const visible = new Set([...data].filter(([id]) => allowed(id)).flatMap(([, values]) => values))
+  for (const [householdId, values] of data) {
+    if (allowed(householdId)) continue
+    for (const v of values) if (!visible.has(v) && body.includes(v)) found.push(`${v} (household ${householdId})`)
+  }
+  return found
+}
+
+const pagesFor = (actor: Actor) =>
+  routes.filter((r) => {
+    const get = ACCESS[r.id]!.get
+    return Array.isArray(get) && get.includes(actor)
+  })
+
+async function bodyOf(client: TestClient, path: string) {
+  const response = await client.get(path)
+  expect(response.status, `GET ${path}`).toBeLessThan(400)
+  return response.text()
+}
+
+describe('who sees whose personal data', () => {
+  it('a resident sees their own file and never another household, whatever ids they send', async () => {
+    const client = new TestClient()
+    await client.logIn('resident', DEMO_PASSWORD)
+    const data = await personalDataByHousehold()
+    const own = params.householdId!
+    const [otherUser] = await db.select({ id: users.id }).from(users).where(eq(users.username, 'resident2'))
+    const [other] = await db.select().from(households).where(eq(households.residentUserId, otherUser!.id))
+    const [listing] = await db.select({ id: listings.id }).from(listings).where(eq(listings.status, 'published'))
+    // An invitation and a hand-over that belong to the other household.
+    const [invitation] = await db
+      .insert(applications)
+      .values({ householdId: other!.id, listingId: listing!.id, status: 'invited', invitedAt: new Date() })
+      .onConflictDoNothing()
+      .returning()
+    const [handover] = await db.select({ id: distributions.id }).from(distributions).where(ne(distributions.householdId, own))
+    const versionsBefore = await db.select({ id: householdVersions.id }).from(householdVersions).where(eq(householdVersions.householdId, other!.id))
+    const foreign = { householdId: other!.id, id: other!.id, applicationId: invitation?.id ?? other!.id, distributionId: handover?.id ?? other!.id, listingId: listing!.id }
+
+    const ownText = await bodyOf(client, '/me/household')
+    expect(data.get(own)!.some((v) => ownText.includes(v)), 'the resident sees their own file').toBe(true)
+    for (const route of pagesFor('resident')) {
+      for (const path of [concretePath(route), `${concretePath(route)}?${new URLSearchParams(foreign)}`]) {
+        expect(leaked(await bodyOf(client, path), data, (id) => id === own), `GET ${path}`).toEqual([])
+      }
+      if (ACCESS[route.id]!.post === 'none') continue
+      for (const intent of ['accept', 'decline', 'consent', 'apply', 'withdraw']) {
+        const response = await client.post(concretePath(route), { intent, given: 'false', ...foreign })
+        const body = await response.text()
+        expect(leaked(body, data, (id) => id === own), `POST ${route.pattern} intent=${intent}`).toEqual([])
+      }
+    }
+    // The other household's invitation is untouched, its consent unchanged, no hand-over confirmed.
+    const [after] = await db.select().from(households).where(eq(households.id, other!.id))
+    expect(after!.consentGiven).toBe(other!.consentGiven)
+    expect(after!.version).toBe(other!.version)
+    if (invitation) expect((await db.select().from(applications).where(eq(applications.id, invitation.id)))[0]!.status).toBe('invited')
+    if (handover) expect((await db.select().from(distributions).where(eq(distributions.id, handover.id)))[0]!.confirmedAt).toBeNull()
+    expect(await db.select({ id: householdVersions.id }).from(householdVersions).where(eq(householdVersions.householdId, other!.id))).toEqual(versionsBefore)
+  })
+
+  it('an organization sees candidates masked (某) until they applied, never their names, ID numbers or phones', async () => {
+    const [ownListing] = await db.select().from(listings).where(eq(listings.id, params.id!))
+    await scoreListing(ownListing!.id)
+    const data = await personalDataByHousehold()
+    for (const actor of ['enterprise_owner', 'ngo_owner', 'mass_org_member'] as const) {
+      const client = new TestClient()
+      const username = { enterprise_owner: 'org_miaoxiu', ngo_owner: 'org_sunshine_ngo', mass_org_member: 'sec_mass_member' }[actor]
+      await client.logIn(username, DEMO_PASSWORD)
+      const [me] = await db.select({ organizationId: users.organizationId }).from(users).where(eq(users.username, username))
+      const applied = new Set(
+        (
+          await db
+            .select({ householdId: applications.householdId })
+            .from(applications)
+            .innerJoin(listings, eq(listings.id, applications.listingId))
+            .where(and(eq(listings.organizationId, me!.organizationId!), inArray(applications.status, ['applied', 'accepted', 'completed'])))
+        ).map((a) => a.householdId),
+      )
+      const own = await db.select({ id: listings.id }).from(listings).where(eq(listings.organizationId, me!.organizationId!))
+      const paths = [...pagesFor(actor).filter((r) => !r.pattern.includes(':')).map((r) => r.pattern), ...own.map((l) => `/org/matches/${l.id}`)]
+      for (const path of paths) expect(leaked(await bodyOf(client, path), data, (id) => applied.has(id)), `${actor} GET ${path}`).toEqual([])
+      if (actor === 'enterprise_owner') {
+        const candidates = await bodyOf(client, `/org/matches/${ownListing!.id}`)
+        expect(candidates, 'scored candidates are listed, masked').toContain('某')
+      }
+    }
+  })
+
+  it('a donor sees where gifts went with masked names only, never recipients’ personal data', async () => {
+    const data = await personalDataByHousehold()
+    const client = new TestClient()
+    await client.logIn('donor', DEMO_PASSWORD)
+    const donations = await db.select({ id: listings.id }).from(listings).where(eq(listings.kind, 'donation'))
+    const paths = [
+      ...pagesFor('donor').filter((r) => !r.pattern.includes(':')).map((r) => r.pattern),
+      ...donations.flatMap((l) => [`/funds/${l.id}`, `/listings/${l.id}`]),
+    ]
+    const everything: string[] = []
+    for (const path of paths) {
+      const response = await client.get(path)
+      if (response.status === 404) continue // drafts and closed listings have no public page
+      const body = await response.text()
+      everything.push(body)
+      expect(leaked(body, data, () => false), `donor GET ${path}`).toEqual([])
+    }
+    const handedOver = await db.select({ id: distributions.id }).from(distributions)
+    if (handedOver.length) expect(everything.join('\n'), 'hand-overs are shown with masked names').toContain('某')
+  })
+
+  it('a caseworker sees only households of their own regions', async () => {
+    const data = await personalDataByHousehold()
+    const client = new TestClient()
+    await client.logIn('caseworker', DEMO_PASSWORD)
+    const all = await db.select({ id: households.id, regionCode: households.regionCode, version: households.version }).from(households)
+    const mine = (code: string) => code.startsWith('5226')
+    const outside = all.filter((h) => !mine(h.regionCode))
+    expect(outside.length).toBeGreaterThan(0)
+    for (const route of pagesFor('caseworker').filter((r) => !r.pattern.includes(':'))) {
+      expect(leaked(await bodyOf(client, route.pattern), data, (id) => mine(all.find((h) => h.id === id)!.regionCode)), `GET ${route.pattern}`).toEqual([])
+    }
+    const list = await bodyOf(client, '/caseworker/households')
+    expect(all.filter((h) => mine(h.regionCode)).some((h) => data.get(h.id)?.some((v) => list.includes(v))), 'own region’s households are listed').toBe(true)
+    for (const h of outside.slice(0, 3)) {
+      expect((await client.get(`/caseworker/households/${h.id}`)).status).toBe(404)
+      expect((await client.get(`/caseworker/households/${h.id}/edit`)).status).toBe(404)
+      const post = await client.post(`/caseworker/households/${h.id}/edit`, { version: String(h.version) })
+      expect([403, 404]).toContain(post.status)
+      expect((await db.select({ version: households.version }).from(households).where(eq(households.id, h.id)))[0]!.version).toBe(h.version)
+    }
+  })
+})
+
+describe('log-out', () => {
   it('log-out as the last step works for every actor and ends the session', async () => {
     for (const actor of signedIn) {
       const client = clients.get(actor)!
@@ -269,4 +424,3 @@ describe('role × route matrix', () => {
     }
   })
 })
-
