@@ -91,6 +91,7 @@ export default function AdminFeeds() {
     <>
       <section className="panel" data-testid="feed-freshness">
         <h1>{t('feeds:admin.title')}</h1>
+        {result?.error && !['upload', 'create_key', 'revoke_key'].includes(result.intent) ? <ul className="error-list" role="alert"><li>{errorText(result.error)}</li></ul> : null}
         <h2>{t('feeds:admin.freshness')}</h2>
         <p data-testid="stale-share">
           {t('feeds:admin.stale_share', { percent: fresh.stalePercent, stale: fresh.staleHouseholds, total: fresh.households, days: 7 })}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { m } from '../messages'
+import { controlCharsMessage, m, withoutControlChars } from '../messages'
 import { massOrgSubtypes, organizationKinds } from '../organizations/constants'
 import { selfServiceRoles } from './constants'
 
@@ -11,6 +11,7 @@ const trimmed = (min: number, max: number) =>
     .trim()
     .min(min, min === 1 ? m('validation.required') : m('validation.too_short', { min }))
     .max(max, m('validation.too_long', { max }))
+    .refine(withoutControlChars, controlCharsMessage)
 
 export const UsernameSchema = z
   .string({ required_error: m('validation.required') })
