@@ -413,6 +413,74 @@ describe('who sees whose personal data', () => {
   })
 })
 
+type PageForm = { action: string; fields: Array<{ name: string; value: string; visible: boolean }>; intents: string[] }
+
+/** The post forms a page renders, as a browser would submit them: hidden values kept, visible fields to be filled. */
+function postFormsOf(html: string, pagePath: string): PageForm[] {
+  const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1]
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  const forms: PageForm[] = []
+  for (const [, open, inner] of html.matchAll(/<form([^>]*)>([\s\S]*?)<\/form>/g)) {
+    if (!/method="post"/i.test(open!)) continue
+    const fields: PageForm['fields'] = []
+    const intents: string[] = []
+    for (const [tag] of inner!.matchAll(/<(input|select|textarea)\b[^>]*>/g)) {
+      const name = attr(tag, 'name')
+      if (!name) continue
+      const type = attr(tag, 'type') ?? 'text'
+      if (type === 'submit' || type === 'checkbox' || type === 'radio' || type === 'file') continue
+      fields.push({ name, value: unescape(attr(tag, 'value') ?? ''), visible: type !== 'hidden' })
+    }
+    for (const [tag] of inner!.matchAll(/<button\b[^>]*>/g)) if (attr(tag, 'name') === 'intent' && attr(tag, 'value')) intents.push(attr(tag, 'value')!)
+    forms.push({ action: unescape(attr(open!, 'action') ?? pagePath), fields, intents: intents.length ? intents : [''] })
+  }
+  return forms
+}
+
+describe('every rendered form, tampered', () => {
+  it('a form submitted with oversized or NUL-laced values in its visible fields is refused (4xx, never 5xx) and writes nothing', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const hostileValues = { long: '长'.repeat(20_000), nul: 'abc\u0000def' }
+    const problems: string[] = []
+    let submitted = 0
+    const seen = new Set<string>()
+    for (const route of routes) {
+      const get = ACCESS[route.id]!.get
+      if (!Array.isArray(get) || route.id.startsWith('routes/_auth')) continue
+      const actor = get[0]! as SignedIn
+      const client = clients.get(actor)!
+      const pagePath = concretePath(route).replace('__ORG__', '')
+      const page = await client.get(pagePath)
+      if (page.status !== 200 || !(page.headers.get('content-type') ?? '').includes('html')) continue
+      for (const form of postFormsOf(await page.text(), pagePath)) {
+        if (!form.fields.some((f) => f.visible)) continue
+        for (const intent of form.intents) {
+          for (const [kind, value] of Object.entries(hostileValues)) {
+            const before = await snapshotRowCounts()
+            const body: Record<string, string | string[]> = {}
+            for (const f of form.fields) body[f.name] = f.visible ? value : f.value
+            if (intent) body.intent = intent
+            const response = await client.post(form.action, body)
+            submitted++
+            seen.add(`${form.action}#${intent}`)
+            const where = `${actor} ${form.action} intent=${intent || '-'} ${kind}`
+            if (response.status >= 500 || response.status < 400) problems.push(`${where}: ${response.status}`)
+            await response.arrayBuffer()
+            const after = await snapshotRowCounts()
+            const changed = Object.keys(after).filter((t) => after[t] !== before[t])
+            if (changed.length) problems.push(`${where}: wrote ${changed.join(', ')}`)
+          }
+        }
+      }
+    }
+    quiet.mockRestore()
+    expect(problems).toEqual([])
+    // Forms of at least: admin feeds, household new/edit (caseworker and resident), receipts, pledge, org members, claims, listing new/edit.
+    expect(seen.size, [...seen].join(' ')).toBeGreaterThanOrEqual(10)
+    expect(submitted).toBeGreaterThan(20)
+  }, 300_000)
+})
+
 describe('log-out', () => {
   it('log-out as the last step works for every actor and ends the session', async () => {
     for (const actor of signedIn) {
