@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { feedDeliveries, listings } from '@db/schema'
 import { createFeedApiKey } from '~/models/feeds/api-keys.server'
 import { db } from '~/utils/db.server'
-import { makeMoneyDonationListing } from '../factories/ledger'
+import { makeCaseworker } from '../factories/households'
+import { makeItemDonationListing, makeMoneyDonationListing } from '../factories/ledger'
 import { makeUser } from '../factories/users'
 import { loadBuild, TestClient, textOf } from '../setup/app'
 import { snapshotRowCounts } from './row-counts'
@@ -73,7 +74,7 @@ type Kind = keyof typeof hostile
 type Endpoint = {
   name: string
   path: () => string
-  actor: 'anonymous' | 'org' | 'donor' | 'admin'
+  actor: 'anonymous' | 'org' | 'donor' | 'admin' | 'caseworker' | 'resident'
   valid: () => Record<string, string | string[]>
   fields: Record<string, Kind[]>
 }
@@ -102,6 +103,34 @@ function jobForm(): Record<string, string | string[]> {
 }
 
 let donationId = ''
+let itemDonationId = ''
+let loginUser = { username: '', password: '' }
+
+function householdForm(): Record<string, string | string[]> {
+  return {
+    regionCode: '522634101001',
+    address: '西江镇羊排组',
+    incomePerCapitaMonthly: '650',
+    incomeSources: 'farming',
+    housingType: 'owned_safe',
+    landMu: '1.5',
+    vehicleCount: '0',
+    savingsBand: 'none',
+    medicalMonthly: '400',
+    debtYuan: '0',
+    'members.0.fullName': '潘志刚',
+    'members.0.isHead': 'on',
+    'members.0.birthDate': '1985-06-01',
+    'members.0.gender': 'male',
+    'members.0.education': 'junior_high',
+    'members.0.health': 'healthy',
+    'members.0.employmentStatus': 'unemployed',
+    'members.0.workRadius': 'county',
+    'members.0.hoursPreference': 'full_time',
+    'members.0.idNumber': '',
+    'needs.employment': 'on',
+  }
+}
 const uuid = () => crypto.randomUUID()
 
 const endpoints: Endpoint[] = [
@@ -150,6 +179,42 @@ const endpoints: Endpoint[] = [
     },
   },
   {
+    name: 'log-in',
+    path: () => '/login',
+    actor: 'anonymous',
+    valid: () => ({ ...loginUser }),
+    fields: { username: ['long', 'nul', 'empty', 'wrong_type'], password: ['long', 'empty', 'wrong_type'] },
+  },
+  {
+    name: 'new household file',
+    path: () => '/caseworker/households/new',
+    actor: 'caseworker',
+    valid: householdForm,
+    fields: {
+      regionCode: ['sql', 'unknown_enum', 'long', 'wrong_type'],
+      address: ['long', 'nul'],
+      incomePerCapitaMonthly: ['negative', 'nan', 'infinity', 'exponent', 'not_a_number', 'empty'],
+      landMu: ['negative', 'nan', 'not_a_number'],
+      vehicleCount: ['negative', 'nan', 'exponent'],
+      debtYuan: ['negative', 'infinity'],
+      housingType: ['unknown_enum', 'sql'],
+      savingsBand: ['unknown_enum'],
+      'members.0.fullName': ['long', 'nul', 'empty'],
+      'members.0.birthDate': ['sql', 'not_a_number', 'empty'],
+      'members.0.gender': ['unknown_enum'],
+      'members.0.education': ['unknown_enum'],
+      'members.0.employmentStatus': ['unknown_enum'],
+      'members.0.idNumber': ['sql', 'long', 'not_a_number'],
+    },
+  },
+  {
+    name: 'item pledge (lot)',
+    path: () => `/donor/pledge/${itemDonationId}`,
+    actor: 'donor',
+    valid: () => ({ intent: 'lot', key: uuid(), quantity: '3', condition: 'new', expiresOn: '' }),
+    fields: { quantity: ['negative', 'nan', 'infinity', 'exponent', 'not_a_number', 'empty', 'long'], condition: ['unknown_enum', 'wrong_type'], expiresOn: ['sql', 'not_a_number'] },
+  },
+  {
     name: 'feed API key',
     path: () => '/admin/feeds?index',
     actor: 'admin',
@@ -165,7 +230,11 @@ beforeAll(async () => {
   const donor = await makeUser({ role: 'donor' })
   const admin = await makeUser({ role: 'admin' })
   donationId = (await makeMoneyDonationListing()).id
-  for (const [actor, user] of [['org', org], ['donor', donor], ['admin', admin], ['anonymous', null]] as const) {
+  itemDonationId = (await makeItemDonationListing()).id
+  const caseworker = await makeCaseworker('5226')
+  const resident = await makeUser({ role: 'resident' })
+  loginUser = await makeUser({ role: 'donor' })
+  for (const [actor, user] of [['org', org], ['donor', donor], ['admin', admin], ['caseworker', caseworker], ['resident', resident], ['anonymous', null]] as const) {
     clients[actor] = { 'zh-CN': new TestClient('zh-CN'), en: new TestClient('en') }
     if (user) for (const c of Object.values(clients[actor])) await c.logIn(user.username, user.password)
   }
