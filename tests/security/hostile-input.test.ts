@@ -7,10 +7,11 @@ import { createRequestHandler } from '@remix-run/node'
 import { eq } from 'drizzle-orm'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { feedDeliveries, listings } from '@db/schema'
+import { feedDeliveries, feedRecords, listings } from '@db/schema'
 import { createFeedApiKey } from '~/models/feeds/api-keys.server'
 import { db } from '~/utils/db.server'
 import { makeCaseworker } from '../factories/households'
+import { makeNationalId } from '../factories/national-ids'
 import { makeItemDonationListing, makeMoneyDonationListing } from '../factories/ledger'
 import { makeUser } from '../factories/users'
 import { loadBuild, TestClient, textOf } from '../setup/app'
@@ -381,6 +382,38 @@ describe('hostile files and JSON for department feeds', () => {
     }
   }, 120_000)
 
+  it('CSV with NUL bytes, bytes that are not UTF-8, endless fields or formulas never causes a server error; such rows are rejected, none imported', async () => {
+    const id = makeNationalId('522634', '19850601', 7)
+    const header = 'enrolment_no,id_number,region_code,monthly_amount,start_on,status'
+    const row = (no: string, idNumber = id) => `${header}\n${no},${idNumber},522634101001,300,2026-01-01,enrolled\n`
+    const cases: Array<[string, BodyInit]> = [
+      ['NUL in the record number', row('D-\u00001')],
+      ['NUL in the ID number', row('D-2', `${id.slice(0, 9)}\u0000${id.slice(9)}`)],
+      ['NUL in the header', `enrolment_no\u0000,id_number\nD-3,${id}\n`],
+      ['not UTF-8', Buffer.concat([Buffer.from(`${header}\nD-4`), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(`,${id},522634101001,300,2026-01-01,enrolled\n`)])],
+      ['a 1 MB field', row(`D-${'9'.repeat(1_000_000)}`)],
+      ['a formula (CSV injection)', row(`=HYPERLINK("http://evil.example")`)],
+      ['an unterminated quote', `${header}\n"D-5,${id},522634101001,300,2026-01-01,enrolled\n`],
+    ]
+    for (const [name, body] of cases) {
+      const before = await snapshotRowCounts()
+      const response = await rawRequest('/api/feeds/dibao_enrolment', { body, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'text/csv' } })
+      expect(response.status, name).toBeLessThan(500)
+      const json = (await response.json()) as { error?: string; deliveryId?: string; rowsRejected?: number; rowsTotal?: number }
+      if (name === 'not UTF-8') expect(json.error).toBe('not_utf8')
+      if (response.status === 202 && name !== 'a formula (CSV injection)') expect(json.rowsRejected, name).toBe(json.rowsTotal)
+      else if (response.status !== 202) expect(json.error, name).toBeTruthy()
+      const after = await snapshotRowCounts()
+      const changed = Object.keys(after).filter((t) => after[t] !== before[t])
+      // The delivery and its rejected lines are kept so the department can see why; nothing else changes.
+      expect(changed.filter((t) => t !== 'feed_deliveries' && t !== 'feed_records'), name).toEqual([])
+      if (json.deliveryId && name !== 'a formula (CSV injection)') {
+        const pending = await db.select({ status: feedRecords.status }).from(feedRecords).where(eq(feedRecords.deliveryId, json.deliveryId))
+        expect(pending.filter((r) => r.status !== 'rejected'), name).toEqual([])
+      }
+    }
+  }, 120_000)
+
   it('an uploaded file named with path tricks is stored under its name only and never touches the file system', async () => {
     const admin = clients.admin['zh-CN']
     for (const name of ['../../etc/passwd', '..\\..\\windows\\win.ini', '/etc/passwd.csv', '../../../tmp/x.csv', 'a\u0000.csv']) {
@@ -391,6 +424,15 @@ describe('hostile files and JSON for department feeds', () => {
       const response = await rawRequest('/admin/feeds?index', { body: form, headers: { Cookie: admin.cookieHeader() } })
       expect(response.status, name).toBeLessThan(500)
       if (response.status >= 400) expectClearMessage(await response.text(), 'zh-CN', `upload ${name}`)
+    }
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const form = new FormData()
+      form.set('intent', 'upload')
+      form.set('feedType', 'dibao_enrolment')
+      form.set('file', new File([Buffer.from([0xb5, 0xcd, 0xb1, 0xa3, 0x2c, 0x0a])], 'gbk.csv', { type: 'text/csv' }))
+      const response = await rawRequest('/admin/feeds?index', { body: form, headers: { Cookie: clients.admin[locale].cookieHeader() } })
+      expect(response.status).toBe(400)
+      expectClearMessage(await response.text(), locale, `GBK upload (${locale})`)
     }
     const stored = await db.select({ fileName: feedDeliveries.fileName }).from(feedDeliveries)
     for (const { fileName } of stored) expect(fileName).not.toMatch(/[/\\]|\u0000/)

@@ -110,3 +110,12 @@ export function safeFileName(name: string) {
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
   return clean || 'file'
 }
+
+/** The file's text when it is valid UTF-8 (a leading BOM is fine), otherwise null. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return null
+  }
+}

@@ -14,7 +14,7 @@ import { feedDepartment, feedTypes, type FeedType } from '@db/schema/feeds/const
 import { useErrorText } from '~/components/forms'
 import { createFeedApiKey, listFeedApiKeys, revokeFeedApiKey } from '~/models/feeds/api-keys.server'
 import { freshness, listDeliveries, progressOf } from '~/models/feeds/dashboard.server'
-import { receiveDelivery } from '~/models/feeds/intake.server'
+import { decodeUtf8, receiveDelivery } from '~/models/feeds/intake.server'
 import { requireRole } from '~/utils/auth.server'
 
 export const handle = { i18n: ['common', 'feeds'], titleKey: 'feeds:admin.title' }
@@ -53,7 +53,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const name = file.name.toLowerCase()
     const format = name.endsWith('.json') ? 'json' : name.endsWith('.csv') ? 'csv' : null
     if (!format) return json<ActionData>({ intent, error: 'feeds:admin.file_type' }, { status: 400 })
-    const receipt = await receiveDelivery({ feedType: feedType.data, source: 'upload', fileName: file.name, format, text: await file.text(), deliveredById: user.id })
+    const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()))
+    if (text === null) return json<ActionData>({ intent, error: 'feeds:admin.not_utf8' }, { status: 400 })
+    const receipt = await receiveDelivery({ feedType: feedType.data, source: 'upload', fileName: file.name, format, text, deliveredById: user.id })
     if (receipt.refused) return json<ActionData>({ intent, error: receipt.refusal, deliveryId: receipt.deliveryId }, { status: 422 })
     return json<ActionData>({ intent, deliveryId: receipt.deliveryId })
   }
