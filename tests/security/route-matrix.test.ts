@@ -244,6 +244,14 @@ describe('role × route matrix', () => {
           const body = await get.text()
           if (/<form[^>]*id="login"/.test(body)) mismatches.push(`GET ${path} as ${actor} shows the log-in form`)
         }
+        // The same loader as a client-side data request (?_data=…) is refused the same way.
+        if (getWant === 'refused' || getWant === 'to_login') {
+          const data = await client.get(`${path}${path.includes('?') ? '&' : '?'}_data=${encodeURIComponent(route.id)}`)
+          const redirect = data.headers.get('x-remix-redirect') ?? ''
+          const ok = getWant === 'refused' ? data.status === 403 || data.status === 404 : redirect.startsWith('/login?redirectTo=')
+          if (!ok) mismatches.push(`GET ${path} ?_data as ${actor}: ${data.status} ${redirect}, expected ${getWant}`)
+          await data.arrayBuffer()
+        }
         // Actions: the session cookie would otherwise be cleared by log-out.
         if (route.id === 'routes/_auth+/logout') continue
         const post = await client.post(path, { intent: 'probe' })
@@ -362,6 +370,11 @@ describe('who sees whose personal data', () => {
       const own = await db.select({ id: listings.id }).from(listings).where(eq(listings.organizationId, me!.organizationId!))
       const paths = [...pagesFor(actor).filter((r) => !r.pattern.includes(':')).map((r) => r.pattern), ...own.map((l) => `/org/matches/${l.id}`)]
       for (const path of paths) expect(leaked(await bodyOf(client, path), data, (id) => applied.has(id)), `${actor} GET ${path}`).toEqual([])
+      // The loader data a client-side navigation fetches (JSON) holds no more than the page.
+      for (const l of own) {
+        const json = await bodyOf(client, `/org/matches/${l.id}?_data=${encodeURIComponent('routes/org+/matches.$listingId')}`)
+        expect(leaked(json, data, (id) => applied.has(id)), `${actor} JSON /org/matches/${l.id}`).toEqual([])
+      }
       if (actor === 'enterprise_owner') {
         const candidates = await bodyOf(client, `/org/matches/${ownListing!.id}`)
         expect(candidates, 'scored candidates are listed, masked').toContain('某')
