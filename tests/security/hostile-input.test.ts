@@ -9,8 +9,9 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { feedDeliveries, feedRecords, listings } from '@db/schema'
 import { createFeedApiKey } from '~/models/feeds/api-keys.server'
+import { raiseWarning } from '~/models/warnings.server'
 import { db } from '~/utils/db.server'
-import { makeCaseworker } from '../factories/households'
+import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeNationalId } from '../factories/national-ids'
 import { makeItemDonationListing, makeMoneyDonationListing } from '../factories/ledger'
 import { makeUser } from '../factories/users'
@@ -77,6 +78,8 @@ type Endpoint = {
   path: () => string
   actor: 'anonymous' | 'org' | 'donor' | 'admin' | 'caseworker' | 'resident'
   valid: () => Record<string, string | string[]>
+  /** A valid submission that is accepted, when `valid` itself would change the state hostile forms are sent to. */
+  accepted?: () => Record<string, string | string[]>
   fields: Record<string, Kind[]>
 }
 
@@ -106,6 +109,7 @@ function jobForm(): Record<string, string | string[]> {
 let donationId = ''
 let itemDonationId = ''
 let loginUser = { username: '', password: '' }
+const alertIds: string[] = []
 
 function householdForm(): Record<string, string | string[]> {
   return {
@@ -216,11 +220,20 @@ const endpoints: Endpoint[] = [
     fields: { quantity: ['negative', 'nan', 'infinity', 'exponent', 'not_a_number', 'empty', 'long'], condition: ['unknown_enum', 'wrong_type'], expiresOn: ['sql', 'not_a_number'] },
   },
   {
+    name: 'resolve an alert',
+    path: () => '/caseworker/alerts',
+    actor: 'caseworker',
+    valid: () => ({ intent: 'resolve', alertId: alertIds[0]!, note: '已电话回访，家庭情况稳定' }),
+    accepted: () => ({ intent: 'resolve', alertId: alertIds[1]!, note: '已电话回访，家庭情况稳定' }),
+    // Object.fromEntries keeps the last of repeated fields, so a repeated note is simply a note: no wrong_type here.
+    fields: { note: ['long', 'nul', 'empty'], alertId: ['sql', 'empty'] },
+  },
+  {
     name: 'feed API key',
     path: () => '/admin/feeds?index',
     actor: 'admin',
     valid: () => ({ intent: 'create_key', feedType: 'dibao_enrolment', label: '民政局系统' }),
-    fields: { feedType: ['unknown_enum', 'sql', 'wrong_type'], label: ['long', 'empty'], intent: ['unknown_enum'] },
+    fields: { feedType: ['unknown_enum', 'sql', 'wrong_type'], label: ['long', 'empty', 'nul'], intent: ['unknown_enum'] },
   },
 ]
 
@@ -233,6 +246,10 @@ beforeAll(async () => {
   donationId = (await makeMoneyDonationListing()).id
   itemDonationId = (await makeItemDonationListing()).id
   const caseworker = await makeCaseworker('5226')
+  for (const rule of ['hospitalized', 'house_damaged']) {
+    const file = await makeHousehold({}, caseworker)
+    alertIds.push((await raiseWarning(file.id, { rule, params: { days: 5 }, severity: 'high' }))!)
+  }
   const resident = await makeUser({ role: 'resident' })
   loginUser = await makeUser({ role: 'donor' })
   for (const [actor, user] of [['org', org], ['donor', donor], ['admin', admin], ['caseworker', caseworker], ['resident', resident], ['anonymous', null]] as const) {
@@ -245,7 +262,7 @@ describe('hostile form input', () => {
   for (const endpoint of endpoints) {
     it(`${endpoint.name}: every hostile value of every field is refused with a clear message, writing nothing`, async () => {
       // The valid form itself goes through, so the refusals below are about the hostile value.
-      const ok = await (endpoint.actor === 'anonymous' ? new TestClient() : clients[endpoint.actor]['zh-CN']).post(endpoint.path(), endpoint.valid())
+      const ok = await (endpoint.actor === 'anonymous' ? new TestClient() : clients[endpoint.actor]['zh-CN']).post(endpoint.path(), (endpoint.accepted ?? endpoint.valid)())
       expect(ok.status, `${endpoint.name} accepts its valid form`).toBeLessThan(400)
       const before = await snapshotRowCounts()
       let tried = 0

@@ -16,6 +16,7 @@ import { createFeedApiKey, listFeedApiKeys, revokeFeedApiKey } from '~/models/fe
 import { freshness, listDeliveries, progressOf } from '~/models/feeds/dashboard.server'
 import { decodeUtf8, receiveDelivery } from '~/models/feeds/intake.server'
 import { requireRole } from '~/utils/auth.server'
+import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
 
 export const handle = { i18n: ['common', 'feeds'], titleKey: 'feeds:admin.title' }
 
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const FeedTypeField = z.enum(feedTypes, { required_error: 'feeds:admin.choose_feed', invalid_type_error: 'feeds:admin.choose_feed' })
-const CreateKey = z.object({ feedType: FeedTypeField, label: z.string().trim().min(2, 'feeds:admin.label_required').max(80) })
+const CreateKey = z.object({ feedType: FeedTypeField, label: z.string().trim().min(2, 'feeds:admin.label_required').max(80).refine(withoutControlChars, controlCharsMessage) })
 
 type ActionData = { intent: string; error?: string; deliveryId?: string; key?: string }
 
