@@ -60,8 +60,8 @@ export async function createApp(build?: ServerBuild) {
   app.use(async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
     const origin = req.get('origin')
-    // No Origin: not a browser form (API clients authenticate with keys) — let it through.
-    if (!origin || (origin !== 'null' && sameHost(origin, req.get('host')))) return next()
+    const host = req.get('host')
+    if (origin ? origin !== 'null' && sameHost(origin, host) : !crossSiteWithoutOrigin(req.get('sec-fetch-site'), req.get('referer'), host)) return next()
     const headers = new Headers()
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
     const t = await i18next.getFixedT(new Request('http://localhost/', { headers }), 'common')
@@ -144,6 +144,16 @@ function queueDashboardCsp(_req: ExpressRequest, res: express.Response, next: ex
     ].join('; '),
   )
   next()
+}
+
+/**
+ * No Origin header: usually not a browser form (API clients authenticate with keys), so it passes —
+ * unless the browser's own Sec-Fetch-Site or the Referer says the request came from another site
+ * (older browsers and some privacy settings drop Origin but keep those).
+ */
+function crossSiteWithoutOrigin(fetchSite: string | undefined, referer: string | undefined, host: string | undefined) {
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return true
+  return Boolean(referer) && !sameHost(referer!, host)
 }
 
 function sameHost(origin: string, host: string | undefined) {

@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
-import { CNY, DEFAULT_HOLD_SECONDS, donationDetails, ledgerAccounts, ledgerTransfers, listings, projectDetails } from '@db/schema'
+import { CNY, DEFAULT_HOLD_SECONDS, MONEY_SCALE, donationDetails, ledgerAccounts, ledgerTransfers, listings, projectDetails } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import { createTransfers, ensureMoneyAsset, getOrCreateAccount, LedgerError, type Transfer, type TransferInput } from './ledger.server'
+import { createTransfers, ensureMoneyAsset, getOrCreateAccount, LedgerError, parseAmount, type Transfer, type TransferInput } from './ledger.server'
 
 export type Actor = { id: string; role: string; organizationId: string | null }
 type ListingActorLike = Parameters<typeof import('./listing.server').changeListingStatus>[0]
@@ -122,13 +122,10 @@ export async function pledgeMoney(donor: Actor, input: PledgeInput): Promise<Ple
     if (target.endsOn && holdTimeout(target.endsOn) <= 60) throw new FlowError('listing_not_open')
     const [donorAccount, escrow] = await Promise.all([donorMoneyAccount(tx, donor.id), escrowAccount(tx, target.id)])
     const transferId = `pledge-${input.key}`
-    let amount: Decimal | null = null
-    try {
-      amount = new Decimal(input.amount.trim())
-    } catch {
-      amount = null // the ledger refuses it below with a specific error
-    }
-    if (!input.confirmOutlier && amount && amount.isFinite() && amount.gt(0)) {
+    // An invalid amount is refused with its specific reason before any "is this really what you
+    // meant?" question: asking to confirm ¥1e400 would be absurd.
+    const amount = parseAmount(input.amount, MONEY_SCALE)
+    if (!input.confirmOutlier) {
       const [existing] = await tx.select({ id: ledgerTransfers.id }).from(ledgerTransfers).where(eq(ledgerTransfers.id, transferId))
       if (!existing) {
         const history = await tx

@@ -315,6 +315,18 @@ async function loadEditable(tx: Executor, actor: Actor, id: string) {
   return file
 }
 
+/** Whether the actor may edit this file at all (checked before a form is read, so outsiders get a 404, not form errors). */
+export async function mayEditHousehold(actor: Actor, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false
+  try {
+    await loadEditable(db, actor, id)
+    return true
+  } catch (error) {
+    if (error instanceof HouseholdError) return false
+    throw error
+  }
+}
+
 /**
  * Saves an edited file (caseworker in their regions, or the resident correcting their own).
  * `expectedVersion` guards against overwriting someone else's concurrent edit.

@@ -156,6 +156,9 @@ export function creditBalance(a: Pick<Account, 'creditsPosted' | 'debitsPosted'>
 /** Parses and checks an amount against the asset's scale. Never goes through a JS number. */
 export function parseAmount(value: Decimal.Value, scale: number, transferId?: string): Decimal {
   let amount: Decimal
+  // Typed amounts are plain decimals: decimal.js would also read "1e3", "0x10" or "Infinity",
+  // which no one means when they type a sum of money.
+  if (typeof value === 'string' && !/^[+-]?\d+(\.\d+)?$/.test(value.trim())) throw new LedgerError('amount_invalid', { value: value.slice(0, 40) }, transferId)
   try {
     amount = new Decimal(typeof value === 'string' ? value.trim() : value)
   } catch {

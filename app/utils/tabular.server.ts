@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import type { z } from 'zod'
-import { m } from '@db/schema/messages'
+import { controlCharsMessage, m, withoutControlChars } from '@db/schema/messages'
 
 // One reader for every file people upload (household and listing imports, department
 // feeds): CSV or JSON in, typed rows out, and for each bad row its line number, field
@@ -37,6 +37,13 @@ function validateRows<S extends z.ZodTypeAny>(records: Array<{ line: number; rec
   const rows: ParsedRow<z.infer<S>>[] = []
   const issues: RowIssue[] = []
   for (const { line, record } of records) {
+    // NUL and other control characters cannot be stored (PostgreSQL refuses NUL in text and jsonb):
+    // the row is rejected with the field named, instead of failing the whole delivery.
+    const tainted = Object.entries(record).filter(([, v]) => typeof v === 'string' && !withoutControlChars(v))
+    if (tainted.length) {
+      issues.push(...tainted.map(([field]) => ({ line, field: withoutControlChars(field) ? field : null, message: controlCharsMessage })))
+      continue
+    }
     const parsed = spec.rowSchema.safeParse(record)
     if (parsed.success) rows.push({ line, value: parsed.data })
     else issues.push(...rowIssues(line, parsed.error))

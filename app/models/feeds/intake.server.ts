@@ -37,7 +37,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRec
     feedType: input.feedType,
     department: feedDepartment[input.feedType],
     source: input.source,
-    fileName: input.fileName.slice(0, 200),
+    fileName: safeFileName(input.fileName),
     format: input.format,
     contentSha256,
     deliveredById: input.deliveredById ?? null,
@@ -97,4 +97,25 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRec
 export async function getDelivery(id: string) {
   const [row] = await db.select().from(feedDeliveries).where(eq(feedDeliveries.id, id))
   return row ?? null
+}
+
+/**
+ * The name a department's file is listed under: its last path segment only (a browser may send
+ * "../../etc/passwd" or "C:\\upload\\x.csv"), without control characters (PostgreSQL refuses NUL).
+ * It is only ever shown, never used to open a file.
+ */
+export function safeFileName(name: string) {
+  const base = name.split(/[/\\]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
+  return clean || 'file'
+}
+
+/** The file's text when it is valid UTF-8 (a leading BOM is fine), otherwise null. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return null
+  }
 }

@@ -14,8 +14,9 @@ import { feedDepartment, feedTypes, type FeedType } from '@db/schema/feeds/const
 import { useErrorText } from '~/components/forms'
 import { createFeedApiKey, listFeedApiKeys, revokeFeedApiKey } from '~/models/feeds/api-keys.server'
 import { freshness, listDeliveries, progressOf } from '~/models/feeds/dashboard.server'
-import { receiveDelivery } from '~/models/feeds/intake.server'
+import { decodeUtf8, receiveDelivery } from '~/models/feeds/intake.server'
 import { requireRole } from '~/utils/auth.server'
+import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
 
 export const handle = { i18n: ['common', 'feeds'], titleKey: 'feeds:admin.title' }
 
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const FeedTypeField = z.enum(feedTypes, { required_error: 'feeds:admin.choose_feed', invalid_type_error: 'feeds:admin.choose_feed' })
-const CreateKey = z.object({ feedType: FeedTypeField, label: z.string().trim().min(2, 'feeds:admin.label_required').max(80) })
+const CreateKey = z.object({ feedType: FeedTypeField, label: z.string().trim().min(2, 'feeds:admin.label_required').max(80).refine(withoutControlChars, controlCharsMessage) })
 
 type ActionData = { intent: string; error?: string; deliveryId?: string; key?: string }
 
@@ -53,7 +54,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const name = file.name.toLowerCase()
     const format = name.endsWith('.json') ? 'json' : name.endsWith('.csv') ? 'csv' : null
     if (!format) return json<ActionData>({ intent, error: 'feeds:admin.file_type' }, { status: 400 })
-    const receipt = await receiveDelivery({ feedType: feedType.data, source: 'upload', fileName: file.name, format, text: await file.text(), deliveredById: user.id })
+    const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()))
+    if (text === null) return json<ActionData>({ intent, error: 'feeds:admin.not_utf8' }, { status: 400 })
+    const receipt = await receiveDelivery({ feedType: feedType.data, source: 'upload', fileName: file.name, format, text, deliveredById: user.id })
     if (receipt.refused) return json<ActionData>({ intent, error: receipt.refusal, deliveryId: receipt.deliveryId }, { status: 422 })
     return json<ActionData>({ intent, deliveryId: receipt.deliveryId })
   }
@@ -91,6 +94,7 @@ export default function AdminFeeds() {
     <>
       <section className="panel" data-testid="feed-freshness">
         <h1>{t('feeds:admin.title')}</h1>
+        {result?.error && !['upload', 'create_key', 'revoke_key'].includes(result.intent) ? <ul className="error-list" role="alert"><li>{errorText(result.error)}</li></ul> : null}
         <h2>{t('feeds:admin.freshness')}</h2>
         <p data-testid="stale-share">
           {t('feeds:admin.stale_share', { percent: fresh.stalePercent, stale: fresh.staleHouseholds, total: fresh.households, days: 7 })}

@@ -4,7 +4,7 @@ import { json, type ActionFunctionArgs } from '@remix-run/node'
 import { feedTypes, type FeedType } from '@db/schema/feeds/constants'
 import { splitMessage } from '@db/schema/messages'
 import { authenticateFeedKey } from '~/models/feeds/api-keys.server'
-import { receiveDelivery } from '~/models/feeds/intake.server'
+import { decodeUtf8, receiveDelivery } from '~/models/feeds/intake.server'
 
 const MAX_BYTES = 20 * 1024 * 1024
 
@@ -30,7 +30,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!format) return json({ error: 'unsupported_media_type', message: 'Send the file as text/csv or application/json.' }, { status: 415 })
   const length = Number(request.headers.get('content-length') ?? 0)
   if (length > MAX_BYTES) return json({ error: 'too_large', message: `The file is larger than ${MAX_BYTES} bytes; split it.` }, { status: 413 })
-  const text = await request.text()
+  const bytes = new Uint8Array(await request.arrayBuffer())
+  if (bytes.byteLength > MAX_BYTES) return json({ error: 'too_large', message: `The file is larger than ${MAX_BYTES} bytes; split it.` }, { status: 413 })
+  // Decoded strictly: a GBK export read as UTF-8 would otherwise import names as replacement characters.
+  const text = decodeUtf8(bytes)
+  if (text === null) return json({ error: 'not_utf8', message: 'The file is not valid UTF-8; re-encode it as UTF-8.' }, { status: 415 })
   if (Buffer.byteLength(text) > MAX_BYTES) return json({ error: 'too_large', message: `The file is larger than ${MAX_BYTES} bytes; split it.` }, { status: 413 })
   const receipt = await receiveDelivery({ feedType, source: 'api', fileName: `api.${format}`, format, text, apiKeyId: auth.keyId })
   if (receipt.refused) {

@@ -6,6 +6,7 @@ import { useErrorText } from '~/components/forms'
 import { dismissReview, listReviewQueue, resolveReview } from '~/models/feeds/review.server'
 import { HouseholdError } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
+import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
 
 export const handle = { i18n: ['common', 'feeds', 'households'], titleKey: 'feeds:review.title' }
 
@@ -14,8 +15,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ records: await listReviewQueue(user) })
 }
 
-const Resolve = z.object({ intent: z.literal('resolve'), recordId: z.string().uuid(), memberId: z.string().uuid({ message: 'feeds:review.choose_member' }), note: z.string().max(500).default('') })
-const Dismiss = z.object({ intent: z.literal('dismiss'), recordId: z.string().uuid(), note: z.string().max(500).default('') })
+const Resolve = z.object({ intent: z.literal('resolve'), recordId: z.string().uuid(), memberId: z.string().uuid({ message: 'feeds:review.choose_member' }), note: z.string().max(500).refine(withoutControlChars, controlCharsMessage).default('') })
+const Dismiss = z.object({ intent: z.literal('dismiss'), recordId: z.string().uuid(), note: z.string().max(500).refine(withoutControlChars, controlCharsMessage).default('') })
 const Decision = z.discriminatedUnion('intent', [Resolve, Dismiss])
 
 export async function action({ request }: ActionFunctionArgs) {

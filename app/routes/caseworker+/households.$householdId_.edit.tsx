@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { HouseholdForm } from '~/components/household-form'
-import { caseworkerVillageChoices, HouseholdError, updateHousehold, viewHouseholdAsStaff } from '~/models/household.server'
+import { caseworkerVillageChoices, HouseholdError, mayEditHousehold, updateHousehold, viewHouseholdAsStaff } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
 import { parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
 
@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
+  if (!(await mayEditHousehold({ id: user.id, role: user.role }, params.householdId!))) throw new Response(null, { status: 404 })
   const form = await request.formData()
   const parsed = parseHouseholdForm(form)
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 })

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { claimsOfOrganization, milestoneHistory, openProjects, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
+import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
 
 export const handle = { i18n: ['common', 'ledger'] }
 
@@ -39,8 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const Intent = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('claim'), listingId: z.string().uuid(), plan: z.string().max(4000), budget: z.string().trim().min(1) }),
-  z.object({ intent: z.literal('evidence'), claimId: z.string().uuid(), milestoneId: z.string().uuid(), evidence: z.string().max(4000) }),
+  z.object({ intent: z.literal('claim'), listingId: z.string().uuid(), plan: z.string().max(4000).refine(withoutControlChars, controlCharsMessage), budget: z.string().trim().min(1) }),
+  z.object({ intent: z.literal('evidence'), claimId: z.string().uuid(), milestoneId: z.string().uuid(), evidence: z.string().max(4000).refine(withoutControlChars, controlCharsMessage) }),
 ])
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -13,6 +13,7 @@ import { moneyReceivedByOrganization } from '~/models/org-income.server'
 import { organizationOverview } from '~/models/trace.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
+import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
 
 export const handle = { i18n: ['common', 'ledger'] }
 
@@ -58,8 +59,8 @@ const Intent = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('release'), listingId: uuid }),
   z.object({ intent: z.literal('cancel'), listingId: uuid }),
   z.object({ intent: z.literal('decide'), claimId: uuid, decision: z.enum(['approve', 'reject']) }),
-  z.object({ intent: z.literal('review'), submissionId: uuid, decision: z.enum(['approve', 'reject']), note: z.string().max(500).optional() }),
-  z.object({ intent: z.literal('writeoff'), lotId: uuid, key: uuid, quantity: z.string().trim().min(1), reason: z.enum(writeOffReasons), note: z.string().max(500).optional() }),
+  z.object({ intent: z.literal('review'), submissionId: uuid, decision: z.enum(['approve', 'reject']), note: z.string().max(500).refine(withoutControlChars, controlCharsMessage).optional() }),
+  z.object({ intent: z.literal('writeoff'), lotId: uuid, key: uuid, quantity: z.string().trim().min(1), reason: z.enum(writeOffReasons), note: z.string().max(500).refine(withoutControlChars, controlCharsMessage).optional() }),
   z.object({ intent: z.literal('distribute'), lotId: uuid, key: uuid, confirmOutlier: z.literal('yes').optional() }),
   z.object({ intent: z.literal('recall'), distributionId: uuid }),
 ])

@@ -25,6 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'org_member')
+  // Another organization's listing is refused before its form is read, like the page itself.
+  if (!/^[0-9a-f-]{36}$/i.test(params.id ?? '') || !(await getOwnListing(user, params.id!))) throw new Response('not found', { status: 404 })
   const formData = compactRepeatableRows(await request.formData())
   const submission = parseWithZod(formData, { schema: ListingSchema })
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 })

@@ -6,6 +6,7 @@ import { ReasonList } from '~/components/reasons'
 import { ApplicationError, decideApplication, inviteCandidate, listCandidates } from '~/models/applications.server'
 import { rejectReasons } from '~/models/outcomes.server'
 import { skillNames } from '~/models/matches.server'
+import { getOwnListing } from '~/models/listing.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
 
@@ -32,6 +33,8 @@ const Intent = z.discriminatedUnion('intent', [
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'org_member')
+  // Only the listing's own organization may act on its candidates; anyone else gets the page's 404.
+  if (!/^[0-9a-f-]{36}$/i.test(params.listingId ?? '') || !(await getOwnListing(user, params.listingId!))) throw new Response(null, { status: 404 })
   const parsed = Intent.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return json({ error: 'matching:errors.not_found' }, { status: 400 })
   const actor = { id: user.id, organizationId: user.organizationId }

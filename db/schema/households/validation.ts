@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { m } from '../messages'
+import { controlCharsMessage, m, withoutControlChars } from '../messages'
 import { educationLevels, genders, needCategories, skillLevels } from '../taxonomy/constants'
 import {
   disabilityTypes,
@@ -23,7 +23,7 @@ export const memberSkillInput = z.object({ code: z.string().trim().min(1).max(48
 
 export const memberInput = z
   .object({
-    fullName: z.string({ required_error: m('validation.required') }).trim().min(2, m('validation.too_short', { min: 2 })).max(32),
+    fullName: z.string({ required_error: m('validation.required') }).trim().min(2, m('validation.too_short', { min: 2 })).max(32).refine(withoutControlChars, controlCharsMessage),
     isHead: flag.default(false),
     birthDate: z.string({ required_error: m('validation.required') }).regex(/^\d{4}-\d{2}-\d{2}$/, m('households:validation.date')),
     gender: z.enum(genders, { required_error: m('validation.required') }),
@@ -49,12 +49,12 @@ export const memberInput = z
 export const needInput = z.object({
   category: z.enum(needCategories),
   priority: z.coerce.number().int().min(1).max(3).default(2),
-  note: z.string().trim().max(500).default(''),
+  note: z.string().trim().max(500).refine(withoutControlChars, controlCharsMessage).default(''),
 })
 
 export const householdInput = z.object({
   regionCode: z.string({ required_error: m('validation.required') }).regex(/^\d{12}$/, m('households:validation.village_code')),
-  address: z.string().trim().max(200).default(''),
+  address: z.string().trim().max(200).refine(withoutControlChars, controlCharsMessage).default(''),
   incomePerCapitaMonthly: money,
   incomeSources: z.array(z.enum(incomeSources)).default([]),
   housingType: z.enum(housingTypes, { required_error: m('validation.required') }),

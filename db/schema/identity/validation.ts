@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { m } from '../messages'
+import { controlCharsMessage, m, withoutControlChars } from '../messages'
 import { massOrgSubtypes, organizationKinds } from '../organizations/constants'
 import { selfServiceRoles } from './constants'
 
@@ -11,6 +11,7 @@ const trimmed = (min: number, max: number) =>
     .trim()
     .min(min, min === 1 ? m('validation.required') : m('validation.too_short', { min }))
     .max(max, m('validation.too_long', { max }))
+    .refine(withoutControlChars, controlCharsMessage)
 
 export const UsernameSchema = z
   .string({ required_error: m('validation.required') })
@@ -75,9 +76,11 @@ export const SignupSchema = z.preprocess(signupCrossFieldIssues, SignupFieldsSch
 
 export type SignupInput = z.infer<typeof SignupSchema>
 
+// Upper bounds as at sign-up: a 20,000-character "username" is refused as such (it would not fit the
+// throttle key), and a megabyte "password" never reaches argon2.
 export const LoginSchema = z.object({
-  username: z.string({ required_error: m('validation.required') }).trim().min(1, m('validation.required')),
-  password: z.string({ required_error: m('validation.required') }).min(1, m('validation.required')),
+  username: z.string({ required_error: m('validation.required') }).trim().min(1, m('validation.required')).max(32, m('validation.too_long', { max: 32 })).refine(withoutControlChars, controlCharsMessage),
+  password: z.string({ required_error: m('validation.required') }).min(1, m('validation.required')).max(128, m('validation.too_long', { max: 128 })),
   redirectTo: z.string().optional(),
 })
 

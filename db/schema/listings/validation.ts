@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js'
 import { z } from 'zod'
-import { m } from '../messages'
+import { controlCharsMessage, m, withoutControlChars } from '../messages'
 import { accommodations, educationLevels, genders, needCategories, skillLevels, targetGroups } from '../taxonomy/constants'
 import { donationTypes, itemConditions, listingKinds, trainingDeliveries, wagePeriods } from './constants'
 
@@ -17,8 +17,9 @@ const text = (min: number, max: number) =>
     .trim()
     .min(min, min === 1 ? m('validation.required') : m('validation.too_short', { min }))
     .max(max, m('validation.too_long', { max }))
+    .refine(withoutControlChars, controlCharsMessage)
 
-const optionalText = (max: number) => z.string().trim().max(max, m('validation.too_long', { max })).optional()
+const optionalText = (max: number) => z.string().trim().max(max, m('validation.too_long', { max })).refine(withoutControlChars, controlCharsMessage).optional()
 
 const regionCode = z
   .string({ required_error: m('validation.required') })

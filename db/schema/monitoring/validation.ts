@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { m } from '../messages'
+import { controlCharsMessage, m, withoutControlChars } from '../messages'
 
 export const alertAction = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('acknowledge'), alertId: z.string().trim().uuid() }),
@@ -10,7 +10,8 @@ export const alertAction = z.discriminatedUnion('intent', [
       .string({ required_error: m('monitoring:errors.note_required') })
       .trim()
       .min(1, m('monitoring:errors.note_required'))
-      .max(2000, m('validation.too_long', { max: 2000 })),
+      .max(2000, m('validation.too_long', { max: 2000 }))
+      .refine(withoutControlChars, controlCharsMessage),
   }),
 ])
 
