@@ -5,6 +5,7 @@ import enAuth from '../public/locales/en/auth.json'
 import enCommon from '../public/locales/en/common.json'
 import enFeeds from '../public/locales/en/feeds.json'
 import enHouseholds from '../public/locales/en/households.json'
+import enImports from '../public/locales/en/imports.json'
 import enLedger from '../public/locales/en/ledger.json'
 import enListings from '../public/locales/en/listings.json'
 import enMatching from '../public/locales/en/matching.json'
@@ -14,6 +15,7 @@ import zhAuth from '../public/locales/zh-CN/auth.json'
 import zhCommon from '../public/locales/zh-CN/common.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
 import zhHouseholds from '../public/locales/zh-CN/households.json'
+import zhImports from '../public/locales/zh-CN/imports.json'
 import zhLedger from '../public/locales/zh-CN/ledger.json'
 import zhListings from '../public/locales/zh-CN/listings.json'
 import zhMatching from '../public/locales/zh-CN/matching.json'
@@ -25,8 +27,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring, imports: zhImports },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring, imports: enImports },
 } as const
 
 export const i18nConfig = {

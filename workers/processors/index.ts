@@ -18,6 +18,8 @@ import { processEvaluateAll } from './monitoring/evaluate-all'
 import { processEvaluateHousehold } from './monitoring/evaluate-household'
 import { FEEDS_QUEUE, feedsJobs } from '../queues/feeds'
 import { processProcessDelivery } from './feeds/process-delivery'
+import { IMPORTS_QUEUE, importsJobs } from '../queues/imports'
+import { processRunImport } from './imports/run-import'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -47,5 +49,8 @@ export const processors: Record<string, Record<string, Processor>> = {
   },
   [FEEDS_QUEUE]: {
     [feedsJobs.processDelivery]: processProcessDelivery,
+  },
+  [IMPORTS_QUEUE]: {
+    [importsJobs.runImport]: processRunImport,
   },
 }
