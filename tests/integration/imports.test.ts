@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq'
+import { createRequestHandler } from '@remix-run/node'
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { createInstance } from 'i18next'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +16,7 @@ import { createWorkerRedis } from '~/utils/redis.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeNationalId } from '../factories/national-ids'
 import { makeUser } from '../factories/users'
+import { loadBuild, TestClient, textOf } from '../setup/app'
 
 const i18n = { 'zh-CN': createInstance(), en: createInstance() }
 beforeAll(async () => {
@@ -335,4 +337,73 @@ describe('large files', () => {
     expect(await listingCount(member.organizationId!)).toBe(10_000)
     expect((await db.select({ n: count() }).from(auditEntries).where(eq(auditEntries.entityId, batch.id)))[0]!.n).toBe(1)
   }, 600_000)
+})
+
+describe('import pages', () => {
+  async function upload(client: TestClient, path: string, name: string, text: string) {
+    const handler = createRequestHandler(await loadBuild(), 'production')
+    const form = new FormData()
+    form.set('file', new File([`\uFEFF${text}`], name, { type: 'text/csv' }))
+    return handler(new Request(`http://localhost${path}`, { method: 'POST', body: form, headers: { Host: 'localhost', Origin: 'http://localhost', Cookie: client.cookieHeader() } }))
+  }
+
+  it('a caseworker uploads a file, reads the row error in Chinese (and English), uploads the fixed file and confirms it', async () => {
+    const user = await makeCaseworker('5226')
+    const zh = new TestClient('zh-CN')
+    await zh.logIn(user.username, user.password)
+    const list = textOf(await (await zh.get('/caseworker/households')).text())
+    expect(list).toContain('从 CSV 导入')
+
+    const broken = await upload(zh, '/caseworker/households/import', '家庭.csv', [H_HEADER, householdLine(61, { birth: '1980-02-30', id: makeNationalId('522634', '19800101', 61) })].join('\n'))
+    expect(broken.status).toBe(302)
+    const previewPath = broken.headers.get('Location')!
+    expect(previewPath).toMatch(/^\/caseworker\/households\/import\/[0-9a-f-]{36}$/)
+    const page = textOf(await (await zh.get(previewPath)).text())
+    expect(page).toContain('行错误（1 条）')
+    expect(page).toContain('2 出生日期 (birth_date) “1980-02-30”不是有效日期（格式 2026-03-05）')
+    expect(page).not.toContain('确认导入')
+    const en = new TestClient('en')
+    await en.logIn(user.username, user.password)
+    expect(textOf(await (await en.get(previewPath)).text())).toContain('“1980-02-30” is not a valid date (format 2026-03-05)')
+    // Confirming a file with errors is refused; nothing is written.
+    const refused = await zh.post(previewPath, { intent: 'confirm' })
+    expect(refused.status).toBe(422)
+    expect(textOf(await refused.text())).toContain('文件中还有错误，不能导入。')
+
+    const fixed = await upload(zh, '/caseworker/households/import', '家庭.csv', [H_HEADER, householdLine(61)].join('\n'))
+    const fixedPath = fixed.headers.get('Location')!
+    const preview = textOf(await (await zh.get(fixedPath)).text())
+    expect(preview).toContain('没有发现错误，可以导入。')
+    expect(preview).toContain('村民61')
+    expect(preview).toContain('租房')
+    expect(preview).not.toContain(makeNationalId('522634', '19800101', 61))
+    const confirmed = await zh.post(fixedPath, { intent: 'confirm' })
+    expect(confirmed.status).toBe(302)
+    expect(textOf(await (await zh.get(fixedPath)).text())).toContain('已导入 1 条记录。')
+    expect(textOf(await (await zh.get('/caseworker/households')).text())).toContain('村民61')
+  })
+
+  it('refuses a workbook at upload with a reason, and keeps progress and previews to the uploader', async () => {
+    const member = await makeUser({ role: 'org_member' })
+    const client = new TestClient('en')
+    await client.logIn(member.username, member.password)
+    expect(textOf(await (await client.get('/org/listings')).text())).toContain('Import from CSV')
+    const handler = createRequestHandler(await loadBuild(), 'production')
+    const form = new FormData()
+    form.set('file', new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0])], 'listings.xlsx'))
+    const workbook = await handler(new Request('http://localhost/org/listings/import', { method: 'POST', body: form, headers: { Host: 'localhost', Origin: 'http://localhost', Cookie: client.cookieHeader() } }))
+    expect(workbook.status).toBe(422)
+    expect(textOf(await workbook.text())).toContain('This is an Excel workbook (.xlsx/.xls), not CSV.')
+
+    const staged = await upload(client, '/org/listings/import', 'l.csv', [L_HEADER, listingLine('P-1')].join('\n'))
+    const path = staged.headers.get('Location')!
+    const batchId = path.split('/').pop()!
+    const progress = await client.get(`/resources/imports/${batchId}/progress`)
+    expect(await progress.json()).toMatchObject({ status: 'staged', progress: 0 })
+    const other = await makeUser({ role: 'org_member' })
+    const stranger = new TestClient('en')
+    await stranger.logIn(other.username, other.password)
+    expect((await stranger.get(`/resources/imports/${batchId}/progress`)).status).toBe(404)
+    expect((await stranger.get(path)).status).toBe(404)
+  })
 })

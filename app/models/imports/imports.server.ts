@@ -394,6 +394,18 @@ export async function getImportBatch(actor: ImportActor, kind: ImportKind, batch
 }
 export type ImportBatchView = Awaited<ReturnType<typeof getImportBatch>>
 
+/** What the preview page polls while the worker imports: status and percent, for the uploader only. */
+export async function importProgress(actor: ImportActor, batchId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new ImportError('imports:errors.not_found', 404)
+  const [batch] = await db
+    .select({ kind: importBatches.kind })
+    .from(importBatches)
+    .where(and(eq(importBatches.id, batchId), eq(importBatches.uploadedById, actor.id)))
+  if (!batch) throw new ImportError('imports:errors.not_found', 404)
+  const view = await getImportBatch(actor, batch.kind, batchId)
+  return { status: view.status, progress: view.progress, importedCount: view.importedCount, failure: view.failure }
+}
+
 export type ConfirmResult = { mode: 'imported'; count: number } | { mode: 'queued' } | { mode: 'failed'; failure: RowIssue }
 
 /** The uploader confirms a clean preview: small files import now, large ones go to the worker. */
