@@ -273,24 +273,22 @@ export async function createHousehold(actor: Actor, input: HouseholdInput) {
  * commit. Pass `prefixes` to skip looking up the caseworker's regions again.
  */
 export async function insertHousehold(tx: Transaction, actor: Actor, input: HouseholdInput, prefixes?: string[]) {
-  {
-    prefixes ??= await caseworkerPrefixes(tx, actor.id)
-    if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
-    const standard = await validateRegion(tx, input.regionCode)
-    const risk = riskOf(input, standard)
-    const [row] = await tx
-      .insert(households)
-      .values({
-        ...householdColumns(input),
-        caseworkerId: actor.id,
-        riskTier: risk.tier,
-        riskReasons: risk.reasons,
-        nextReviewOn: nextReviewDate(risk.tier, new Date()),
-      })
-      .returning({ id: households.id })
-    await writeMembersAndNeeds(tx, row!.id, input)
-    return recordVersion(tx, row!.id, actor.id, null, 'household.create')
-  }
+  prefixes ??= await caseworkerPrefixes(tx, actor.id)
+  if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
+  const standard = await validateRegion(tx, input.regionCode)
+  const risk = riskOf(input, standard)
+  const [row] = await tx
+    .insert(households)
+    .values({
+      ...householdColumns(input),
+      caseworkerId: actor.id,
+      riskTier: risk.tier,
+      riskReasons: risk.reasons,
+      nextReviewOn: nextReviewDate(risk.tier, new Date()),
+    })
+    .returning({ id: households.id })
+  await writeMembersAndNeeds(tx, row!.id, input)
+  return recordVersion(tx, row!.id, actor.id, null, 'household.create')
 }
 
 /** Loads a file the actor may edit: a caseworker's region, or the resident's own household. */
