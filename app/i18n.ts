@@ -6,6 +6,7 @@ import enCommon from '../public/locales/en/common.json'
 import enEvaluation from '../public/locales/en/evaluation.json'
 import enFeeds from '../public/locales/en/feeds.json'
 import enHouseholds from '../public/locales/en/households.json'
+import enImports from '../public/locales/en/imports.json'
 import enKpi from '../public/locales/en/kpi.json'
 import enLedger from '../public/locales/en/ledger.json'
 import enListings from '../public/locales/en/listings.json'
@@ -17,6 +18,7 @@ import zhCommon from '../public/locales/zh-CN/common.json'
 import zhEvaluation from '../public/locales/zh-CN/evaluation.json'
 import zhFeeds from '../public/locales/zh-CN/feeds.json'
 import zhHouseholds from '../public/locales/zh-CN/households.json'
+import zhImports from '../public/locales/zh-CN/imports.json'
 import zhKpi from '../public/locales/zh-CN/kpi.json'
 import zhLedger from '../public/locales/zh-CN/ledger.json'
 import zhListings from '../public/locales/zh-CN/listings.json'
@@ -29,8 +31,8 @@ export const fallbackLng: Locale = 'zh-CN'
 export const defaultNS = 'common'
 
 export const resources = {
-  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring, kpi: zhKpi, evaluation: zhEvaluation },
-  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring, kpi: enKpi, evaluation: enEvaluation },
+  'zh-CN': { common: zhCommon, auth: zhAuth, admin: zhAdmin, feeds: zhFeeds, listings: zhListings, matching: zhMatching, households: zhHouseholds, ledger: zhLedger, monitoring: zhMonitoring, kpi: zhKpi, evaluation: zhEvaluation, imports: zhImports },
+  en: { common: enCommon, auth: enAuth, admin: enAdmin, feeds: enFeeds, listings: enListings, matching: enMatching, households: enHouseholds, ledger: enLedger, monitoring: enMonitoring, kpi: enKpi, evaluation: enEvaluation, imports: enImports },
 } as const
 
 export const i18nConfig = {

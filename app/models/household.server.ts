@@ -282,27 +282,34 @@ export async function applySystemChange(
 
 /** Caseworker records a new household in one of their regions. */
 export async function createHousehold(actor: Actor, input: HouseholdInput) {
-  const file = await db.transaction(async (tx) => {
-    const prefixes = await caseworkerPrefixes(tx, actor.id)
-    if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
-    const standard = await validateRegion(tx, input.regionCode)
-    const risk = riskOf(input, standard)
-    const [row] = await tx
-      .insert(households)
-      .values({
-        ...householdColumns(input),
-        caseworkerId: actor.id,
-        riskTier: risk.tier,
-        riskReasons: risk.reasons,
-        nextReviewOn: nextReviewDate(risk.tier, new Date()),
-      })
-      .returning({ id: households.id })
-    await writeMembersAndNeeds(tx, row!.id, input)
-    return recordVersion(tx, row!.id, actor.id, null, 'household.create')
-  })
+  const file = await db.transaction((tx) => insertHousehold(tx, actor, input))
   await enqueueScoreHousehold(file.id, file.version)
   await enqueueEvaluateHousehold(file.id, file.version)
   return file
+}
+
+/**
+ * The write behind createHousehold, inside the caller's transaction (CSV import runs it for
+ * every row of a file in one transaction). The caller enqueues scoring and evaluation after
+ * commit. Pass `prefixes` to skip looking up the caseworker's regions again.
+ */
+export async function insertHousehold(tx: Transaction, actor: Actor, input: HouseholdInput, prefixes?: string[]) {
+  prefixes ??= await caseworkerPrefixes(tx, actor.id)
+  if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
+  const standard = await validateRegion(tx, input.regionCode)
+  const risk = riskOf(input, standard)
+  const [row] = await tx
+    .insert(households)
+    .values({
+      ...householdColumns(input),
+      caseworkerId: actor.id,
+      riskTier: risk.tier,
+      riskReasons: risk.reasons,
+      nextReviewOn: nextReviewDate(risk.tier, new Date()),
+    })
+    .returning({ id: households.id })
+  await writeMembersAndNeeds(tx, row!.id, input)
+  return recordVersion(tx, row!.id, actor.id, null, 'household.create')
 }
 
 /** Loads a file the actor may edit: a caseworker's region, or the resident's own household. */

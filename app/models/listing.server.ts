@@ -268,27 +268,35 @@ export async function createListing(actor: ListingActor, input: ListingInput, op
   const organizationId = requireMember(actor)
   const fieldErrors = await referenceErrors(input)
   if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors }
-  const result = await db.transaction(async (tx) => {
-    if (options.publish && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
-    const [row] = await tx
-      .insert(listings)
-      .values({
-        organizationId,
-        kind: input.kind,
-        status: options.publish ? 'published' : 'draft',
-        publishedAt: options.publish ? new Date() : null,
-        createdById: actor.id,
-        ...commonValues(input),
-      })
-      .returning({ id: listings.id })
-    await writeDetails(tx, row!.id, input)
-    const snapshot = (await loadListingSnapshot(tx, row!.id))!
-    await writeVersion(tx, snapshot, [], actor.id)
-    await recordAudit(tx, { actor: { id: actor.id }, action: 'listing.create', entityType: 'listing', entityId: row!.id, after: { kind: input.kind, status: snapshot.status, version: 1, title: input.title } })
-    return { id: row!.id, status: snapshot.status }
-  })
+  const result = await db.transaction((tx) => insertListing(tx, actor, input, options))
   await afterChange(result.id, 1, result.status, result.status === 'published')
   return { ok: true, id: result.id, version: 1 }
+}
+
+/**
+ * The write behind createListing, inside the caller's transaction (CSV import runs it for
+ * every row of a file in one transaction). The caller has checked region and skill codes
+ * and enqueues the follow-up jobs (index, scoring) after commit when it publishes.
+ */
+export async function insertListing(tx: Transaction, actor: ListingActor, input: ListingInput, options: { publish?: boolean } = {}) {
+  const organizationId = requireMember(actor)
+  if (options.publish && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
+  const [row] = await tx
+    .insert(listings)
+    .values({
+      organizationId,
+      kind: input.kind,
+      status: options.publish ? 'published' : 'draft',
+      publishedAt: options.publish ? new Date() : null,
+      createdById: actor.id,
+      ...commonValues(input),
+    })
+    .returning({ id: listings.id })
+  await writeDetails(tx, row!.id, input)
+  const snapshot = (await loadListingSnapshot(tx, row!.id))!
+  await writeVersion(tx, snapshot, [], actor.id)
+  await recordAudit(tx, { actor: { id: actor.id }, action: 'listing.create', entityType: 'listing', entityId: row!.id, after: { kind: input.kind, status: snapshot.status, version: 1, title: input.title } })
+  return { id: row!.id, status: snapshot.status }
 }
 
 /** Saves an edit (any status but closed): bumps the version and records what changed. */

@@ -19,6 +19,8 @@ import { processEvaluateHousehold } from './monitoring/evaluate-household'
 import { processEvaluateResolutionRates } from './monitoring/evaluate-resolution-rates'
 import { FEEDS_QUEUE, feedsJobs } from '../queues/feeds'
 import { processProcessDelivery } from './feeds/process-delivery'
+import { IMPORTS_QUEUE, importsJobs } from '../queues/imports'
+import { processRunImport } from './imports/run-import'
 
 export type Processor = (job: Job) => Promise<unknown>
 
@@ -49,5 +51,8 @@ export const processors: Record<string, Record<string, Processor>> = {
   },
   [FEEDS_QUEUE]: {
     [feedsJobs.processDelivery]: processProcessDelivery,
+  },
+  [IMPORTS_QUEUE]: {
+    [importsJobs.runImport]: processRunImport,
   },
 }

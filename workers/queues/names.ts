@@ -1,3 +1,3 @@
 /** Every queue the worker process hosts; /healthz reports the depth of each. */
-export const queueNames = ['system', 'search', 'matching', 'ledger', 'monitoring', 'feeds'] as const
+export const queueNames = ['system', 'search', 'matching', 'ledger', 'monitoring', 'feeds', 'imports'] as const
 export type QueueName = (typeof queueNames)[number]

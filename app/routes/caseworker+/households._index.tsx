@@ -5,7 +5,7 @@ import { listCaseworkerHouseholds } from '~/models/household.server'
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
 
-export const handle = { i18n: ['common', 'households', 'matching'] }
+export const handle = { i18n: ['common', 'households', 'matching', 'imports'] }
 
 const PAGE_SIZE = 50
 
@@ -30,6 +30,10 @@ export default function CaseworkerHouseholds() {
       <p>
         <Link to="/caseworker/households/new" className="button">
           {t('list.new')}
+        </Link>
+        {' '}
+        <Link to="/caseworker/households/import" className="button secondary">
+          {t('imports:link.households')}
         </Link>
       </p>
       {rows.length === 0 ? (

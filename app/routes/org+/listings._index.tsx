@@ -7,7 +7,7 @@ import { listDuplicateFlags } from '~/models/listing-duplicates.server'
 import { allowedActions, canPublish, changeListingStatus, ListingError, listingActions, listOrganizationListings } from '~/models/listing.server'
 import { requireRole } from '~/utils/auth.server'
 
-export const handle = { i18n: ['common', 'listings'], titleKey: 'listings:org.title' }
+export const handle = { i18n: ['common', 'listings', 'imports'], titleKey: 'listings:org.title' }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'org_member')
@@ -64,6 +64,9 @@ export default function OrganizationListings() {
             {t('listings:org.new_kind', { kind: t(`listings:kinds.${kind}`) })}
           </Link>
         ))}
+        <Link to="/org/listings/import" className="button secondary">
+          {t('imports:link.listings')}
+        </Link>
       </nav>
       {listings.length === 0 ? (
         <p className="muted">{t('listings:org.empty')}</p>

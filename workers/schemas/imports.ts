@@ -1,0 +1,3 @@
+import { z } from 'zod'
+
+export const RunImportPayload = z.object({ batchId: z.string().uuid() }).strict()
