@@ -93,7 +93,7 @@ try {
   try {
     const job = await makeJob('522634')
     const t = performance.now()
-    const queued = await enqueueScoreListing(job.id, job.version, `bench-${Date.now()}`)
+    const queued = (await enqueueScoreListing(job.id, job.version, `bench-${Date.now()}`))!
     const result = (await queued.waitUntilFinished(events, 120_000)) as { candidates: number; stored: number }
     console.log(
       `publish → matches stored via the matching queue (522634): ${((performance.now() - t) / 1000).toFixed(2)} s — ${result.candidates.toLocaleString('en')} candidates, ${result.stored} stored`,

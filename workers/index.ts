@@ -10,6 +10,7 @@ import { getEnv } from '~/utils/env.server'
 import { logger } from '~/utils/logger.server'
 import { createWorkerRedis } from '~/utils/redis.server'
 import { closeQueues, getQueue } from './queues/connection'
+import { drainDeferredJobs } from './queues/deferred'
 import { LEDGER_QUEUE, ledgerJobs } from './queues/ledger'
 import { SYSTEM_QUEUE, systemJobs } from './queues/system'
 import { processors } from './processors'
@@ -30,7 +31,14 @@ export function startWorkers(options: { concurrency?: number } = {}): WorkerHost
         if (!process) throw new UnrecoverableError(`no processor for ${queueName}/${job.name}`)
         return process(job)
       },
-      { connection, prefix: getEnv().QUEUE_PREFIX, concurrency: options.concurrency ?? 4 },
+      {
+        connection,
+        prefix: getEnv().QUEUE_PREFIX,
+        concurrency: options.concurrency ?? 4,
+        // A killed worker's job stays locked for lockDuration; the stalled check then hands it to a live worker.
+        lockDuration: getEnv().WORKER_LOCK_DURATION_MS,
+        stalledInterval: getEnv().WORKER_STALLED_INTERVAL_MS,
+      },
     )
     worker.on('failed', (job, error) =>
       logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
@@ -39,9 +47,24 @@ export function startWorkers(options: { concurrency?: number } = {}): WorkerHost
     return worker
   })
 
+  // Jobs the web process could not hand to Redis wait in deferred_jobs; move them into the
+  // queues as soon as Redis answers (ADR 040). One drain at a time per process.
+  let draining = false
+  const drain = setInterval(() => {
+    if (draining) return
+    draining = true
+    drainDeferredJobs()
+      .then((moved) => {
+        if (moved) logger.info({ moved }, 'deferred jobs enqueued')
+      })
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'could not drain deferred jobs'))
+      .finally(() => (draining = false))
+  }, getEnv().DEFERRED_JOBS_INTERVAL_MS)
+
   return {
     workers,
     async close(timeoutMs = 20_000) {
+      clearInterval(drain)
       // worker.close() waits for active jobs; past the limit we force-close and the
       // unfinished job's lock lapses, so BullMQ hands it to the next worker (stalled-job recovery).
       const graceful = Promise.all(workers.map((w) => w.close()))

@@ -24,6 +24,13 @@ const EnvSchema = z.object({
   // for the encrypted copy. The defaults are for development only; production refuses them.
   ID_HASH_KEY: z.string().min(16).default('gongjian-dev-id-hash-key-change-me'),
   ID_ENCRYPTION_KEY: z.string().default('Z29uZ2ppYW4tZGV2LWlkLWVuY3J5cHRpb24ta2V5ISE='),
+  // Queue fault tolerance (ADR 040): how long an enqueue waits for Redis before the job is
+  // kept in the deferred_jobs table instead, how often the worker drains that table, and
+  // BullMQ's job lock / stalled-job check (a killed worker's job is retried after about this long).
+  ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  DEFERRED_JOBS_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -34,19 +34,19 @@ describe('ledger queue (real worker process)', () => {
       { id: randomUUID(), code: 'pledge', pending: true, timeoutSeconds: 30, debitAccountId: donor.id, creditAccountId: escrow.id, amount: '88.80' },
       { now: new Date(Date.now() - 120_000) },
     )
-    const voidJob = await enqueueVoidExpiredHolds(new Date(Date.now() + 3600_000))
+    const voidJob = (await enqueueVoidExpiredHolds(new Date(Date.now() + 3600_000)))!
     expect(await voidJob.waitUntilFinished(events, 15_000)).toEqual({ voided: 1 })
     expect((await getAccount(db, donor.id))!.debitsPending).toBe('0.000')
     const resolution = await db.execute<{ id: string }>(sql`select id from ledger_transfers where pending_id = ${hold.id}`)
     expect([...resolution]).toHaveLength(1)
 
-    const clean = await enqueueReconcileLedger(new Date('2026-01-01T08:00:00Z'))
+    const clean = (await enqueueReconcileLedger(new Date('2026-01-01T08:00:00Z')))!
     expect(await clean.waitUntilFinished(events, 15_000)).toEqual({ violations: 0, kinds: [] })
     expect(await db.select().from(ledgerAlerts)).toHaveLength(0)
 
     // Tamper with a balance behind the ledger's back (the CHECKs allow this one).
     await db.update(ledgerAccounts).set({ creditsPosted: sql`${ledgerAccounts.creditsPosted} + 5` }).where(eq(ledgerAccounts.id, escrow.id))
-    const dirty = await enqueueReconcileLedger(new Date('2026-01-01T09:00:00Z'))
+    const dirty = (await enqueueReconcileLedger(new Date('2026-01-01T09:00:00Z')))!
     const result = (await dirty.waitUntilFinished(events, 15_000)) as { kinds: string[] }
     expect(result.kinds.sort()).toEqual(['balance_drift', 'ledger_unbalanced'])
     const alerts = await db.select().from(ledgerAlerts)

@@ -62,8 +62,8 @@ describe('search index sync through the queue', () => {
   })
 
   it('uses one job per listing version, so enqueuing the same change twice is one job', async () => {
-    const a = await enqueueSyncListing('00000000-0000-4000-8000-000000000001', 7)
-    const b = await enqueueSyncListing('00000000-0000-4000-8000-000000000001', 7)
+    const a = (await enqueueSyncListing('00000000-0000-4000-8000-000000000001', 7))!
+    const b = (await enqueueSyncListing('00000000-0000-4000-8000-000000000001', 7))!
     expect(a.id).toBe('sync-listing-00000000-0000-4000-8000-000000000001-v7')
     expect(b.id).toBe(a.id)
   })

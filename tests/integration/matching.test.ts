@@ -85,8 +85,8 @@ describe('matching queue', () => {
     await waitFor(async () => (await matchOf(job.id, file.id))?.householdVersion === 3)
     await new Promise((r) => setTimeout(r, 300))
     const before = await matchOf(job.id, file.id)
-    const again = await enqueueScoreListing(job.id, 1)
-    const duplicate = await enqueueScoreListing(job.id, 1)
+    const again = (await enqueueScoreListing(job.id, 1))!
+    const duplicate = (await enqueueScoreListing(job.id, 1))!
     expect(duplicate.id).toBe(again.id)
     await waitFor(async () => (await again.isCompleted()) || undefined)
     await scoreListing(job.id)

@@ -39,14 +39,14 @@ describe('worker process', () => {
       { id: 'expired-session-2', userId: user.id, expiresAt: past },
       { id: 'live-session', userId: user.id, expiresAt: future },
     ])
-    const job = await enqueuePurgeExpiredSessions()
+    const job = (await enqueuePurgeExpiredSessions())!
     const result = await job.waitUntilFinished(events, 15_000)
     expect(result).toEqual({ removed: 2 })
     const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id))
     expect(left.map((s) => s.id)).toEqual(['live-session'])
 
     // Enqueuing the same hour's purge again is the same job, not a second one.
-    const again = await enqueuePurgeExpiredSessions()
+    const again = (await enqueuePurgeExpiredSessions())!
     expect(again.id).toBe(job.id)
 
     const code = await stopProcess(workers.child, 'SIGTERM')

@@ -14,10 +14,17 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Starts a throw-away redis-server on its own port (for tests that stop Redis on purpose). */
-export async function startScratchRedis() {
-  const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+/**
+ * Starts a throw-away redis-server on its own port (for tests that stop Redis on purpose).
+ * `port` restarts one on the same port; `durableDir` turns on the append-only file there
+ * (fsync on every write), so a restart keeps what was queued, as a production Redis should.
+ */
+export async function startScratchRedis(options: { port?: number; durableDir?: string } = {}) {
+  const port = options.port ?? (await freePort())
+  const persistence = options.durableDir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.durableDir]
+    : ['--appendonly', 'no']
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
     stdio: 'ignore',
   })
   children.add(child)

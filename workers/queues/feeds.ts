@@ -1,4 +1,4 @@
-import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const FEEDS_QUEUE = 'feeds'
 
@@ -9,5 +9,5 @@ export const feedsJobs = {
 /** A delivery was received: match and apply its pending records. One job per delivery. */
 export async function enqueueProcessDelivery(deliveryId: string, tag?: string) {
   const jobId = `process-delivery-${deliveryId}${tag ? `-${tag}` : ''}`
-  return getQueue(FEEDS_QUEUE).add(feedsJobs.processDelivery, { deliveryId }, { jobId })
+  return addJob(FEEDS_QUEUE, feedsJobs.processDelivery, { deliveryId }, jobId)
 }

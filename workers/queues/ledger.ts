@@ -1,4 +1,4 @@
-import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const LEDGER_QUEUE = 'ledger'
 
@@ -10,11 +10,11 @@ export const ledgerJobs = {
 /** Hour bucket in the job id (BullMQ ids may not contain ':'): one reconciliation per hour however often it is asked for. */
 export async function enqueueReconcileLedger(now = new Date()) {
   const runKey = `reconcile-${now.toISOString().slice(0, 13).replace('T', '-')}`
-  return getQueue(LEDGER_QUEUE).add(ledgerJobs.reconcile, { runKey }, { jobId: runKey })
+  return addJob(LEDGER_QUEUE, ledgerJobs.reconcile, { runKey }, runKey)
 }
 
 /** Ten-minute bucket: expired holds are voided once per bucket (voids are idempotent anyway). */
 export async function enqueueVoidExpiredHolds(now = new Date()) {
   const bucket = `${now.toISOString().slice(0, 15).replace('T', '-').replace(':', '')}0`
-  return getQueue(LEDGER_QUEUE).add(ledgerJobs.voidExpiredHolds, {}, { jobId: `void-expired-holds-${bucket}` })
+  return addJob(LEDGER_QUEUE, ledgerJobs.voidExpiredHolds, {}, `void-expired-holds-${bucket}`)
 }

@@ -1,4 +1,4 @@
-import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const MATCHING_QUEUE = 'matching'
 
@@ -16,18 +16,18 @@ export const matchingJobs = {
 /** A listing was published or edited: score it against its candidate households. */
 export async function enqueueScoreListing(listingId: string, version: number, tag?: string) {
   const jobId = `score-listing-${listingId}-v${version}${tag ? `-${tag}` : ''}`
-  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreListing, { listingId, version }, { jobId })
+  return addJob(MATCHING_QUEUE, matchingJobs.scoreListing, { listingId, version }, jobId)
 }
 
 /** A household file changed (or consent changed): rescore it against open listings. */
 export async function enqueueScoreHousehold(householdId: string, version: number, tag?: string) {
   const jobId = `score-household-${householdId}-v${version}${tag ? `-${tag}` : ''}`
-  return getQueue(MATCHING_QUEUE).add(matchingJobs.scoreHousehold, { householdId, version }, { jobId })
+  return addJob(MATCHING_QUEUE, matchingJobs.scoreHousehold, { householdId, version }, jobId)
 }
 
 /** A listing was closed (or paused/deleted): drop its matches. */
 export async function enqueueRemoveListingMatches(listingId: string, at = new Date()) {
-  return getQueue(MATCHING_QUEUE).add(matchingJobs.removeListingMatches, { listingId }, { jobId: `remove-listing-matches-${listingId}-${at.getTime()}` })
+  return addJob(MATCHING_QUEUE, matchingJobs.removeListingMatches, { listingId }, `remove-listing-matches-${listingId}-${at.getTime()}`)
 }
 
 /**
@@ -35,9 +35,5 @@ export async function enqueueRemoveListingMatches(listingId: string, at = new Da
  * interrupted run resumes from the last stored cursor when the next batch job runs.
  */
 export async function enqueueRescoreBatch(runId: string, batch: number, batchSize?: number) {
-  return getQueue(MATCHING_QUEUE).add(
-    matchingJobs.rescoreAll,
-    { runId, ...(batchSize ? { batchSize } : {}) },
-    { jobId: `rescore-all-${runId}-${batch}` },
-  )
+  return addJob(MATCHING_QUEUE, matchingJobs.rescoreAll, { runId, ...(batchSize ? { batchSize } : {}) }, `rescore-all-${runId}-${batch}`)
 }

@@ -1,4 +1,4 @@
-import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const MONITORING_QUEUE = 'monitoring'
 
@@ -11,7 +11,7 @@ export const monitoringJobs = {
 
 /** A household file changed: evaluate the early-warning rules for it (one job per version). */
 export async function enqueueEvaluateHousehold(householdId: string, version: number) {
-  return getQueue(MONITORING_QUEUE).add(monitoringJobs.evaluateHousehold, { householdId, version }, { jobId: `evaluate-household-${householdId}-v${version}` })
+  return addJob(MONITORING_QUEUE, monitoringJobs.evaluateHousehold, { householdId, version }, `evaluate-household-${householdId}-v${version}`)
 }
 
 /**
@@ -19,15 +19,11 @@ export async function enqueueEvaluateHousehold(householdId: string, version: num
  * crashed batch is retried from the same cursor and the run resumes where it stopped.
  */
 export async function enqueueEvaluateBatch(runId: string, after?: string, batchSize?: number) {
-  return getQueue(MONITORING_QUEUE).add(
-    monitoringJobs.evaluateAll,
-    { runId, ...(after ? { after } : {}), ...(batchSize ? { batchSize } : {}) },
-    { jobId: `evaluate-all-${runId}-${after ?? 'start'}` },
-  )
+  return addJob(MONITORING_QUEUE, monitoringJobs.evaluateAll, { runId, ...(after ? { after } : {}), ...(batchSize ? { batchSize } : {}) }, `evaluate-all-${runId}-${after ?? 'start'}`)
 }
 
 export async function enqueueComputeReviews(day: string) {
-  return getQueue(MONITORING_QUEUE).add(monitoringJobs.computeReviews, {}, { jobId: `compute-reviews-${day}` })
+  return addJob(MONITORING_QUEUE, monitoringJobs.computeReviews, {}, `compute-reviews-${day}`)
 }
 
 /** Resolution-rate alerts over the thresholds' windows ending at `at` (one job per hour slot). */

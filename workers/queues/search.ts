@@ -1,4 +1,4 @@
-import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const SEARCH_QUEUE = 'search'
 
@@ -11,9 +11,9 @@ export const searchJobs = {
 
 /** One job per listing version: enqueuing the same change twice is one job. */
 export async function enqueueSyncListing(listingId: string, version: number) {
-  return getQueue(SEARCH_QUEUE).add(searchJobs.syncListing, { listingId, version }, { jobId: `sync-listing-${listingId}-v${version}` })
+  return addJob(SEARCH_QUEUE, searchJobs.syncListing, { listingId, version }, `sync-listing-${listingId}-v${version}`)
 }
 
 export async function enqueueDetectDuplicates(listingId: string, version: number) {
-  return getQueue(SEARCH_QUEUE).add(searchJobs.detectDuplicates, { listingId, version }, { jobId: `detect-duplicates-${listingId}-v${version}` })
+  return addJob(SEARCH_QUEUE, searchJobs.detectDuplicates, { listingId, version }, `detect-duplicates-${listingId}-v${version}`)
 }

@@ -1,4 +1,4 @@
-import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const SYSTEM_QUEUE = 'system'
 
@@ -9,5 +9,5 @@ export const systemJobs = {
 /** Hour bucket in the job id (BullMQ ids may not contain ':'): enqueuing twice in the same hour is one job. */
 export async function enqueuePurgeExpiredSessions(now = new Date()) {
   const bucket = now.toISOString().slice(0, 13)
-  return getQueue(SYSTEM_QUEUE).add(systemJobs.purgeExpiredSessions, {}, { jobId: `purge-expired-sessions-${bucket}` })
+  return addJob(SYSTEM_QUEUE, systemJobs.purgeExpiredSessions, {}, `purge-expired-sessions-${bucket}`)
 }
