@@ -44,6 +44,8 @@ export function startWorkers(options: { concurrency?: number } = {}): WorkerHost
       logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
     )
     worker.on('error', (error) => logger.error({ queue: queueName, err: error.message }, 'worker error'))
+    // Ids only: which process did which job (the horizontal-scale bench and tests read this).
+    worker.on('completed', (job) => logger.info({ queue: queueName, job: job.name, jobId: job.id }, 'job completed'))
     return worker
   })
 

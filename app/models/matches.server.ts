@@ -1,6 +1,6 @@
 // Matching I/O: candidate generation in SQL, loading flat scoring inputs, storing the top
 // matches idempotently, the batched full rescore. Scoring itself is pure (matching.server.ts).
-import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql, type AnyColumn } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notInArray, sql, type AnyColumn } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import {
   activeAssistanceStatuses,
@@ -13,6 +13,7 @@ import {
   listingSkills,
   matches,
   memberSkills,
+  rescoreChunks,
   rescoreRuns,
   skills,
   trainingDetails,
@@ -21,12 +22,14 @@ import {
 } from '@db/schema'
 import { db } from '~/utils/db.server'
 import { isEligible, scorePair, type MatchListing, type PairScore, type ScoringContext, type Subject, type SubjectMember } from './matching.server'
+import { decodeSubject, encodeListing, isCandidate, provinceOf, scoreEncoded, topN, type Population } from './matching-encoded.server'
+import { ageOn, householdTargetGroups, loadPopulation } from './population.server'
+
+const unavailable: EmploymentStatus[] = ['student', 'retired', 'unable']
 
 /** How many matches a listing keeps (best first), and a household keeps from its own rescore. */
 export const TOP_PER_LISTING = 200
 export const TOP_PER_HOUSEHOLD = 50
-const HOUSEHOLD_BATCH = 2000
-const LOAD_CONCURRENCY = 3
 
 let cachedContext: { at: number; ctx: ScoringContext } | undefined
 export async function scoringContext(executor: Executor = db): Promise<ScoringContext> {
@@ -39,15 +42,6 @@ export async function scoringContext(executor: Executor = db): Promise<ScoringCo
 /** `col = any($1::uuid[])`: one bind parameter however many ids (inArray binds one per id). */
 function anyUuid(column: AnyColumn, ids: string[]) {
   return sql`${column} = any(${sql.param(ids)}::uuid[])`
-}
-
-const unavailable: EmploymentStatus[] = ['student', 'retired', 'unable']
-
-function ageOn(birthDate: string, now: Date) {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number]
-  let age = now.getUTCFullYear() - y
-  if (now.getUTCMonth() + 1 < m || (now.getUTCMonth() + 1 === m && now.getUTCDate() < d)) age--
-  return age
 }
 
 /** Flat scoring inputs for a set of households (4 queries, whatever the count). */
@@ -133,13 +127,7 @@ export async function loadSubjects(executor: Executor, ids: string[], now = new 
   for (const n of ns) (needsBy.get(n.householdId) ?? needsBy.set(n.householdId, []).get(n.householdId)!).push({ category: n.category, priority: n.priority })
   const activeBy = new Map(active.map((a) => [a.householdId, a.n]))
   return hs.map((h) => {
-    const groups: string[] = []
-    if (disabledBy.has(h.id)) groups.push('disabled_persons')
-    if (h.singleParent && womenBy.has(h.id)) groups.push('single_mothers')
-    if (h.leftBehindChild) groups.push('left_behind_children')
-    if (h.leftBehindElderly) groups.push('left_behind_elderly')
-    if (over45Unemployed.has(h.id)) groups.push('unemployed_over_45')
-    if (h.regionCode.slice(9, 10) === '2' || h.riskTier !== 'C') groups.push('rural_low_income')
+    const groups = householdTargetGroups(h, { disabled: disabledBy.has(h.id), woman: womenBy.has(h.id), over45Unemployed: over45Unemployed.has(h.id) })
     return {
       id: h.id,
       version: h.version,
@@ -253,46 +241,39 @@ async function upsertMatches(executor: Executor, rows: ReturnType<typeof rowOf>[
   }
 }
 
-/** Keeps the best `n` by score (stable on household id, so reruns pick the same set). */
-function pushTop(top: Scored[], s: Scored, n: number) {
-  top.push(s)
-  if (top.length > n * 2) {
-    top.sort(byScore)
-    top.length = n
-  }
-}
-const byScore = (a: Scored, b: Scored) => b.result.score - a.result.score || (a.subject.id < b.subject.id ? -1 : 1)
 
 export type ScoreListingResult = { status: 'scored' | 'removed' | 'missing'; candidates: number; stored: number }
 
-/** Scores a listing against its candidates and stores its top matches; unpublished → matches removed. */
-export async function scoreListing(listingId: string, options: { top?: number } = {}): Promise<ScoreListingResult> {
-  const [row] = await loadListings(db, [listingId])
-  if (!row) return { status: 'missing', candidates: 0, stored: 0 }
-  if (row.status !== 'published') {
-    await removeListingMatches(listingId)
-    return { status: 'removed', candidates: 0, stored: 0 }
+/**
+ * The best `n` eligible households of a population for a listing, scored on the typed-array
+ * encoding; reasons are materialised for those n only (decoded and scored by `scorePair`,
+ * which the encoded scorer matches exactly). `filter`: apply the candidate rule in memory
+ * (a full-rescore population holds every consenting household, not just this listing's).
+ */
+export function topMatches(pop: Population, listing: MatchListing, ctx: ScoringContext, n: number, filter: boolean) {
+  const el = encodeListing(listing, pop.dict)
+  const province = provinceOf(el)
+  const scores = new Int32Array(pop.count)
+  const idx = new Int32Array(pop.count)
+  let eligible = 0
+  let candidates = 0
+  for (let i = 0; i < pop.count; i++) {
+    if (filter && !isCandidate(pop, i, el, province)) continue
+    candidates++
+    const score = scoreEncoded(pop, i, el)
+    if (score < 0) continue
+    scores[eligible] = score
+    idx[eligible++] = i
   }
-  const ctx = await scoringContext()
-  const n = options.top ?? TOP_PER_LISTING
-  const top: Scored[] = []
-  // All candidate ids in one query, then flat inputs loaded a few chunks at a time in parallel.
-  const ids = await candidateIds(db, row.listing)
-  const chunks: string[][] = []
-  for (let i = 0; i < ids.length; i += HOUSEHOLD_BATCH) chunks.push(ids.slice(i, i + HOUSEHOLD_BATCH))
-  for (let i = 0; i < chunks.length; i += LOAD_CONCURRENCY) {
-    const loaded = await Promise.all(chunks.slice(i, i + LOAD_CONCURRENCY).map((c) => loadSubjects(db, c)))
-    for (const subjects of loaded) {
-      for (const subject of subjects) {
-        const result = scorePair(subject, row.listing, ctx)
-        if (isEligible(result)) pushTop(top, { subject, result }, n)
-      }
-    }
-  }
-  const candidates = ids.length
-  top.sort(byScore)
-  top.length = Math.min(top.length, n)
-  const rows = top.map((s) => rowOf(row.listing, s))
+  const top: Scored[] = topN(pop, scores, idx, eligible, n).map((i) => {
+    const subject = decodeSubject(pop, i)
+    return { subject, result: scorePair(subject, listing, ctx) }
+  })
+  return { candidates, top }
+}
+
+/** Replaces a listing's stored matches with `rows`, unless it was unpublished meanwhile (then none). */
+async function storeListingMatches(listingId: string, rows: ReturnType<typeof rowOf>[]) {
   await db.transaction(async (tx) => {
     // Re-check under lock: a listing closed meanwhile keeps no matches.
     const [current] = await tx.select({ status: listings.status }).from(listings).where(eq(listings.id, listingId)).for('share')
@@ -304,7 +285,24 @@ export async function scoreListing(listingId: string, options: { top?: number } 
     await tx.delete(matches).where(and(eq(matches.listingId, listingId), keep.length ? notInArray(matches.householdId, keep) : undefined))
     await upsertMatches(tx, rows)
   })
-  return { status: 'scored', candidates, stored: rows.length }
+}
+
+/** Scores a listing against its candidates and stores its top matches; unpublished → matches removed. */
+export async function scoreListing(listingId: string, options: { top?: number } = {}): Promise<ScoreListingResult> {
+  const [row] = await loadListings(db, [listingId])
+  if (!row) return { status: 'missing', candidates: 0, stored: 0 }
+  if (row.status !== 'published') {
+    await removeListingMatches(listingId)
+    return { status: 'removed', candidates: 0, stored: 0 }
+  }
+  const ctx = await scoringContext()
+  // Candidate ids in one query, their inputs straight into typed arrays (5 queries), scored there.
+  const ids = await candidateIds(db, row.listing)
+  const pop = await loadPopulation(db, ctx, { ids })
+  const { top } = topMatches(pop, row.listing, ctx, options.top ?? TOP_PER_LISTING, false)
+  const rows = top.map((s) => rowOf(row.listing, s))
+  await storeListingMatches(listingId, rows)
+  return { status: 'scored', candidates: ids.length, stored: rows.length }
 }
 
 /** Published listings that could reach a household (the inverse of candidateIds). */
@@ -408,6 +406,98 @@ export async function rescoreBatch(runId: string, batchSize: number) {
   if (done) await db.update(rescoreRuns).set({ finishedAt: new Date() }).where(eq(rescoreRuns.id, runId))
   const [after] = await db.select().from(rescoreRuns).where(eq(rescoreRuns.id, runId))
   return { done, scored: after!.scored, batches: Math.ceil(after!.scored / batchSize) }
+}
+
+let cachedPopulation: { at: number; pop: Population } | undefined
+/**
+ * Every consenting household with a need, encoded; shared by the chunks of a full rescore
+ * that one process runs within a minute (a nightly batch is a snapshot anyway; event-driven
+ * rescores of single households and listings load fresh inputs).
+ */
+async function rescorePopulation(ctx: ScoringContext) {
+  if (cachedPopulation && Date.now() - cachedPopulation.at < 60_000) return cachedPopulation.pop
+  const pop = await loadPopulation(db, ctx, { allConsenting: true })
+  cachedPopulation = { at: Date.now(), pop }
+  return pop
+}
+
+/**
+ * Plans a full rescore as chunks of `chunkSize` published listings (by id range), once per
+ * run: the listings after the run's sequential cursor (see rescoreBatch) are split; a re-run
+ * finds the plan already stored. Returns the chunks not done yet, to be enqueued.
+ */
+export async function planRescore(runId: string, chunkSize: number): Promise<{ finished: boolean; pending: number[] }> {
+  await db.insert(rescoreRuns).values({ id: runId }).onConflictDoNothing()
+  const pending = await db.transaction(async (tx) => {
+    // One planner at a time per run (the lock is released at commit).
+    const [run] = await tx.select().from(rescoreRuns).where(eq(rescoreRuns.id, runId)).for('update')
+    if (run!.finishedAt) return null
+    const planned = await tx.select({ chunk: rescoreChunks.chunk, doneAt: rescoreChunks.doneAt }).from(rescoreChunks).where(eq(rescoreChunks.runId, runId))
+    if (planned.length === 0) {
+      const ids = await tx
+        .select({ id: listings.id })
+        .from(listings)
+        .where(and(eq(listings.status, 'published'), run!.cursor ? gt(listings.id, run!.cursor) : undefined))
+        .orderBy(asc(listings.id))
+      const chunks = []
+      for (let i = 0, c = 0; i < ids.length; i += chunkSize, c++) {
+        const part = ids.slice(i, i + chunkSize)
+        chunks.push({ runId, chunk: c, firstId: part[0]!.id, lastId: part.at(-1)!.id, listings: part.length })
+      }
+      for (let i = 0; i < chunks.length; i += 1000) await tx.insert(rescoreChunks).values(chunks.slice(i, i + 1000))
+      return chunks.map((c) => c.chunk)
+    }
+    return planned.filter((p) => !p.doneAt).map((p) => p.chunk)
+  })
+  if (pending === null) return { finished: true, pending: [] }
+  if (pending.length === 0) return { finished: await finishRunIfDone(runId), pending }
+  return { finished: false, pending }
+}
+
+async function finishRunIfDone(runId: string) {
+  const [left] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(rescoreChunks)
+    .where(and(eq(rescoreChunks.runId, runId), isNull(rescoreChunks.doneAt)))
+  if (left!.n > 0) return false
+  await db.update(rescoreRuns).set({ finishedAt: new Date() }).where(and(eq(rescoreRuns.id, runId), isNull(rescoreRuns.finishedAt)))
+  return true
+}
+
+/**
+ * One chunk of a full rescore: every published listing in the chunk's id range, scored
+ * against the encoded population in memory, top matches stored per listing (idempotent).
+ * Marked done once; a chunk already done is skipped, so a re-delivered job changes nothing.
+ */
+export async function rescoreChunk(runId: string, chunk: number) {
+  const [c] = await db.select().from(rescoreChunks).where(and(eq(rescoreChunks.runId, runId), eq(rescoreChunks.chunk, chunk)))
+  if (!c) return { status: 'missing' as const, scored: 0, finished: false }
+  if (c.doneAt) return { status: 'done' as const, scored: 0, finished: await finishRunIfDone(runId) }
+  const ctx = await scoringContext()
+  const pop = await rescorePopulation(ctx)
+  const ids = await db
+    .select({ id: listings.id })
+    .from(listings)
+    .where(and(eq(listings.status, 'published'), gte(listings.id, c.firstId), lte(listings.id, c.lastId)))
+    .orderBy(asc(listings.id))
+  let scored = 0
+  for (let i = 0; i < ids.length; i += 100) {
+    for (const row of await loadListings(db, ids.slice(i, i + 100).map((r) => r.id))) {
+      if (row.status !== 'published') continue
+      const { top } = topMatches(pop, row.listing, ctx, TOP_PER_LISTING, true)
+      await storeListingMatches(row.listing.id, top.map((s) => rowOf(row.listing, s)))
+      scored++
+    }
+  }
+  await db.transaction(async (tx) => {
+    const marked = await tx
+      .update(rescoreChunks)
+      .set({ doneAt: new Date() })
+      .where(and(eq(rescoreChunks.runId, runId), eq(rescoreChunks.chunk, chunk), isNull(rescoreChunks.doneAt)))
+      .returning({ listings: rescoreChunks.listings })
+    if (marked.length) await tx.update(rescoreRuns).set({ scored: sql`${rescoreRuns.scored} + ${marked[0]!.listings}` }).where(eq(rescoreRuns.id, runId))
+  })
+  return { status: 'scored' as const, scored, finished: await finishRunIfDone(runId) }
 }
 
 /** Skill code → name in the visitor's locale, for rendering reasons. */

@@ -10,6 +10,7 @@ import { processSyncListing } from './search/sync-listing'
 import { MATCHING_QUEUE, matchingJobs } from '../queues/matching'
 import { processRemoveListingMatches } from './matching/remove-listing-matches'
 import { processRescoreAll } from './matching/rescore-all'
+import { processRescoreChunk } from './matching/rescore-chunk'
 import { processScoreHousehold } from './matching/score-household'
 import { processScoreListing } from './matching/score-listing'
 import { MONITORING_QUEUE, monitoringJobs } from '../queues/monitoring'
@@ -38,6 +39,7 @@ export const processors: Record<string, Record<string, Processor>> = {
     [matchingJobs.scoreHousehold]: processScoreHousehold,
     [matchingJobs.removeListingMatches]: processRemoveListingMatches,
     [matchingJobs.rescoreAll]: processRescoreAll,
+    [matchingJobs.rescoreChunk]: processRescoreChunk,
   },
   [LEDGER_QUEUE]: {
     [ledgerJobs.reconcile]: processReconcileLedger,

@@ -7,6 +7,7 @@ export const matchingJobs = {
   scoreHousehold: 'score-household',
   removeListingMatches: 'remove-listing-matches',
   rescoreAll: 'rescore-all',
+  rescoreChunk: 'rescore-chunk',
 } as const
 
 // Job ids are deterministic (no ':' allowed): the same version enqueued twice is one job.
@@ -31,9 +32,14 @@ export async function enqueueRemoveListingMatches(listingId: string, at = new Da
 }
 
 /**
- * One batch of a full rescore. The run's cursor lives in `rescore_runs`, so a crashed or
- * interrupted run resumes from the last stored cursor when the next batch job runs.
+ * Starts (or resumes) a full rescore: the job plans the run as chunks of `batchSize` listings
+ * and enqueues one `rescore-chunk` job per chunk not done yet (see `rescore_chunks`).
  */
 export async function enqueueRescoreBatch(runId: string, batch: number, batchSize?: number) {
   return addJob(MATCHING_QUEUE, matchingJobs.rescoreAll, { runId, ...(batchSize ? { batchSize } : {}) }, `rescore-all-${runId}-${batch}`)
+}
+
+/** One chunk of a full rescore (any worker process may take it). */
+export async function enqueueRescoreChunk(runId: string, chunk: number) {
+  return addJob(MATCHING_QUEUE, matchingJobs.rescoreChunk, { runId, chunk }, `rescore-chunk-${runId}-${chunk}`)
 }

@@ -29,5 +29,5 @@ export async function enqueueComputeReviews(day: string) {
 /** Resolution-rate alerts over the thresholds' windows ending at `at` (one job per hour slot). */
 export async function enqueueEvaluateResolutionRates(at: Date) {
   const slot = at.toISOString().slice(0, 13)
-  return getQueue(MONITORING_QUEUE).add(monitoringJobs.evaluateResolutionRates, { at: at.toISOString() }, { jobId: `evaluate-resolution-rates-${slot}` })
+  return addJob(MONITORING_QUEUE, monitoringJobs.evaluateResolutionRates, { at: at.toISOString() }, `evaluate-resolution-rates-${slot}`)
 }
