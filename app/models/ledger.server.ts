@@ -580,8 +580,92 @@ export async function createTransfers(inputs: TransferInput[], options: CreateOp
   }
 }
 
-/** One transfer; throws LedgerError on refusal. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Stateless half of Batch.apply() for one transfer: the parsed amount when the input can go
+ * through gongjian_ledger_transfer(), undefined when it must take the general path (which then
+ * produces exactly the refusal it always did, in the same order of checks).
+ */
+function fastPathAmount(input: TransferInput): Decimal | null | undefined {
+  if (!input.id || input.id.length > 128) return undefined
+  const phases = Number(!!input.pending) + Number(!!input.postPending) + Number(!!input.voidPending)
+  if (phases > 1) return undefined
+  for (const id of [input.debitAccountId, input.creditAccountId, input.listingId, input.lotId, input.milestoneId, input.claimId, input.actorId]) {
+    if (id !== undefined && id !== null && !UUID.test(id)) return undefined
+  }
+  let amount: Decimal | null = null
+  if (input.amount !== undefined) {
+    try {
+      // The largest scale any asset has (3); the function checks the asset's own scale.
+      amount = parseAmount(input.amount, 3, input.id)
+    } catch {
+      return undefined
+    }
+  }
+  if (input.postPending || input.voidPending) return input.pendingId ? amount : undefined
+  if (!input.debitAccountId || !input.creditAccountId || input.debitAccountId === input.creditAccountId) return undefined
+  if (amount === null || input.pendingId) return undefined
+  if (input.timeoutSeconds !== undefined && (!input.pending || !Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds <= 0 || input.timeoutSeconds > 2_147_483_647)) {
+    return undefined
+  }
+  return amount
+}
+
+const camel = (key: string) => key.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())
+/** A ledger_transfers row as to_jsonb() returns it (amount already text) → the drizzle shape. */
+function transferFromJson(row: Record<string, unknown>): Transfer {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row)) out[camel(key)] = value
+  out.createdAt = new Date(row.created_at as string)
+  out.expiresAt = row.expires_at ? new Date(row.expires_at as string) : null
+  return out as Transfer
+}
+
+type PostOutcome =
+  | { status: 'created' | 'existing'; row: Record<string, unknown> }
+  | { status: 'error'; code: LedgerErrorCode; params: Record<string, string | number> }
+  | { status: 'race' }
+
+/** One transfer in one round trip (ADR 031). Throws LedgerError on refusal. */
+async function postOne(input: TransferInput, amount: Decimal | null, executor: Executor, now: Date): Promise<Transfer> {
+  for (let attempt = 0; ; attempt++) {
+    let outcome: PostOutcome
+    try {
+      const rows = await executor.execute<{ r: PostOutcome }>(sql`select gongjian_ledger_transfer(
+        ${input.id}, ${input.code}::ledger_transfer_code, ${input.debitAccountId ?? null}::uuid, ${input.creditAccountId ?? null}::uuid,
+        ${amount === null ? null : amount.toFixed()}::numeric, ${input.ledger ?? null}::varchar,
+        ${!!input.pending}, ${!!input.postPending}, ${!!input.voidPending}, ${input.pendingId ?? null}::varchar, ${input.timeoutSeconds ?? null}::int,
+        ${input.listingId ?? null}::uuid, ${input.lotId ?? null}::uuid, ${input.milestoneId ?? null}::uuid, ${input.claimId ?? null}::uuid,
+        ${input.actorId ?? null}::uuid, ${input.note ?? null}::text, ${now.toISOString()}::timestamptz) as r`)
+      outcome = [...rows][0]!.r
+    } catch (error) {
+      const pg = pgError(error)
+      const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
+      if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') throw new LedgerError('pending_already_resolved', {}, input.id)
+      if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', { amount: '?', available: '?' }, input.id)
+      if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', { amount: '?' }, input.id)
+      throw error
+    }
+    if (outcome.status === 'created') return transferFromJson(outcome.row)
+    if (outcome.status === 'existing') return compareWithExisting(transferFromJson(outcome.row), input)
+    if (outcome.status === 'error') throw new LedgerError(outcome.code, outcome.params, input.id)
+    // A concurrent posting of the same id won: look again, which finds it.
+    if (attempt >= 3) throw new LedgerError('id_conflict', { fields: 'concurrent' }, input.id)
+  }
+}
+
+/** One transfer; throws LedgerError on refusal. One round trip when the input is well-formed. */
 export async function createTransfer(input: TransferInput, options: Omit<CreateOptions, 'linked'> = {}): Promise<Transfer> {
+  const amount = fastPathAmount(input)
+  if (amount !== undefined) {
+    try {
+      return await postOne(input, amount, options.tx ?? defaultDb, options.now ?? new Date())
+    } catch (error) {
+      if (error instanceof LedgerError) await recordFailure(error)
+      throw error
+    }
+  }
   const [result] = await createTransfers([input], { ...options, linked: true })
   if (!result!.ok) throw result!.error
   return result!.transfer
