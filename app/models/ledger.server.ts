@@ -627,6 +627,23 @@ type PostOutcome =
   | { status: 'error'; code: LedgerErrorCode; params: Record<string, string | number> }
   | { status: 'race' }
 
+function pgRefusal(error: unknown, transferId: string): LedgerError | undefined {
+  const pg = pgError(error)
+  const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
+  if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') return new LedgerError('pending_already_resolved', {}, transferId)
+  if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) return new LedgerError('exceeds_credits', { amount: '?', available: '?' }, transferId)
+  if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) return new LedgerError('exceeds_debits', { amount: '?' }, transferId)
+  return undefined
+}
+
+/** created/existing → the transfer; error → LedgerError; race → undefined (look again). */
+function settle(input: TransferInput, outcome: PostOutcome): Transfer | undefined {
+  if (outcome.status === 'created') return transferFromJson(outcome.row)
+  if (outcome.status === 'existing') return compareWithExisting(transferFromJson(outcome.row), input)
+  if (outcome.status === 'error') throw new LedgerError(outcome.code, outcome.params, input.id)
+  return undefined
+}
+
 /** One transfer in one round trip (ADR 031). Throws LedgerError on refusal. */
 async function postOne(input: TransferInput, amount: Decimal | null, executor: Executor, now: Date): Promise<Transfer> {
   for (let attempt = 0; ; attempt++) {
@@ -640,27 +657,103 @@ async function postOne(input: TransferInput, amount: Decimal | null, executor: E
         ${input.actorId ?? null}::uuid, ${input.note ?? null}::text, ${now.toISOString()}::timestamptz) as r`)
       outcome = [...rows][0]!.r
     } catch (error) {
-      const pg = pgError(error)
-      const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
-      if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') throw new LedgerError('pending_already_resolved', {}, input.id)
-      if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', { amount: '?', available: '?' }, input.id)
-      if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', { amount: '?' }, input.id)
-      throw error
+      throw pgRefusal(error, input.id) ?? error
     }
-    if (outcome.status === 'created') return transferFromJson(outcome.row)
-    if (outcome.status === 'existing') return compareWithExisting(transferFromJson(outcome.row), input)
-    if (outcome.status === 'error') throw new LedgerError(outcome.code, outcome.params, input.id)
+    const transfer = settle(input, outcome)
+    if (transfer) return transfer
     // A concurrent posting of the same id won: look again, which finds it.
     if (attempt >= 3) throw new LedgerError('id_conflict', { fields: 'concurrent' }, input.id)
   }
+}
+
+// ── Coalescing: concurrent createTransfer() calls of this process share one statement ──
+// Like TigerBeetle's client: while a statement is in flight, new calls wait and then go together
+// through gongjian_ledger_transfers(). Each call still gets its own outcome, exactly as if posted
+// alone (in arrival order), and resolves only after its statement committed. On a hot account this
+// turns N lock-hold-through-commit cycles into one.
+type Waiter = { input: TransferInput; amount: Decimal | null; now: Date; resolve: (t: Transfer) => void; reject: (e: unknown) => void }
+const queue: Waiter[] = []
+let inFlight = 0
+let scheduled = false
+const MAX_IN_FLIGHT = 1
+const MAX_COALESCED = 256
+
+function enqueue(waiter: Waiter) {
+  queue.push(waiter)
+  if (scheduled) return
+  scheduled = true
+  // Calls made in the same tick go together.
+  queueMicrotask(() => {
+    scheduled = false
+    pump()
+  })
+}
+
+function pump() {
+  while (inFlight < MAX_IN_FLIGHT && queue.length) {
+    const batch = queue.splice(0, MAX_COALESCED)
+    inFlight++
+    void runCoalesced(batch).finally(() => {
+      inFlight--
+      pump()
+    })
+  }
+}
+
+async function runCoalesced(batch: Waiter[]) {
+  const alone = (w: Waiter) => postOne(w.input, w.amount, defaultDb, w.now).then(w.resolve, w.reject)
+  if (batch.length === 1) return alone(batch[0]!)
+  let outcomes: PostOutcome[]
+  try {
+    const payload = batch.map(({ input, amount, now }) => ({
+      id: input.id,
+      code: input.code,
+      debit: input.debitAccountId ?? null,
+      credit: input.creditAccountId ?? null,
+      amount: amount === null ? null : amount.toFixed(),
+      ledger: input.ledger ?? null,
+      pending: !!input.pending,
+      post: !!input.postPending,
+      void: !!input.voidPending,
+      pendingId: input.pendingId ?? null,
+      timeout: input.timeoutSeconds ?? null,
+      listing: input.listingId ?? null,
+      lot: input.lotId ?? null,
+      milestone: input.milestoneId ?? null,
+      claim: input.claimId ?? null,
+      actor: input.actorId ?? null,
+      note: input.note ?? null,
+      now: now.toISOString(),
+    }))
+    const rows = await defaultDb.execute<{ r: PostOutcome[] }>(sql`select gongjian_ledger_transfers(${JSON.stringify(payload)}::jsonb) as r`)
+    outcomes = [...rows][0]!.r
+  } catch {
+    // One element's database error (a foreign key, a deadlock) fails the statement: nothing was
+    // written, so each goes alone and only the culprit gets the error.
+    await Promise.all(batch.map(alone))
+    return
+  }
+  await Promise.all(
+    batch.map(async (w, i) => {
+      try {
+        const transfer = settle(w.input, outcomes[i]!)
+        if (transfer) w.resolve(transfer)
+        else await alone(w)
+      } catch (error) {
+        w.reject(error)
+      }
+    }),
+  )
 }
 
 /** One transfer; throws LedgerError on refusal. One round trip when the input is well-formed. */
 export async function createTransfer(input: TransferInput, options: Omit<CreateOptions, 'linked'> = {}): Promise<Transfer> {
   const amount = fastPathAmount(input)
   if (amount !== undefined) {
+    const now = options.now ?? new Date()
     try {
-      return await postOne(input, amount, options.tx ?? defaultDb, options.now ?? new Date())
+      if (options.tx) return await postOne(input, amount, options.tx, now)
+      return await new Promise<Transfer>((resolve, reject) => enqueue({ input, amount, now, resolve, reject }))
     } catch (error) {
       if (error instanceof LedgerError) await recordFailure(error)
       throw error

@@ -158,3 +158,33 @@ BEGIN
   RETURN jsonb_build_object('status', 'created', 'row', to_jsonb(t) || jsonb_build_object('amount', t.amount::text));
 END;
 $$;
+--> statement-breakpoint
+-- Many independent single transfers in one statement (the TypeScript side coalesces concurrent
+-- createTransfer() calls, as TigerBeetle's client batches concurrent requests): every account any
+-- of them touches is locked first, at once, lower id first (so two batches never deadlock), then
+-- each element goes through gongjian_ledger_transfer() in order and gets its own outcome. A refusal
+-- writes nothing for that element and does not disturb the others; a later element sees the
+-- earlier ones (a hold created earlier in the batch can be posted later in it).
+-- p is a jsonb array of {id, code, debit, credit, amount, ledger, pending, post, void, pendingId,
+-- timeout, listing, lot, milestone, claim, actor, note, now}; the result is the array of outcomes.
+CREATE OR REPLACE FUNCTION gongjian_ledger_transfers(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  e jsonb;
+  v_out jsonb := '[]'::jsonb;
+BEGIN
+  PERFORM 1 FROM ledger_accounts WHERE id IN (
+    SELECT (x->>'debit')::uuid FROM jsonb_array_elements(p) x WHERE x->>'debit' IS NOT NULL
+    UNION SELECT (x->>'credit')::uuid FROM jsonb_array_elements(p) x WHERE x->>'credit' IS NOT NULL
+    UNION SELECT t.debit_account_id FROM ledger_transfers t WHERE t.id IN (SELECT x->>'pendingId' FROM jsonb_array_elements(p) x WHERE x->>'pendingId' IS NOT NULL)
+    UNION SELECT t.credit_account_id FROM ledger_transfers t WHERE t.id IN (SELECT x->>'pendingId' FROM jsonb_array_elements(p) x WHERE x->>'pendingId' IS NOT NULL)
+  ) ORDER BY id FOR UPDATE;
+  FOR e IN SELECT value FROM jsonb_array_elements(p) LOOP
+    v_out := v_out || jsonb_build_array(gongjian_ledger_transfer(
+      e->>'id', (e->>'code')::ledger_transfer_code, (e->>'debit')::uuid, (e->>'credit')::uuid, (e->>'amount')::numeric, e->>'ledger',
+      (e->>'pending')::boolean, (e->>'post')::boolean, (e->>'void')::boolean, e->>'pendingId', (e->>'timeout')::integer,
+      (e->>'listing')::uuid, (e->>'lot')::uuid, (e->>'milestone')::uuid, (e->>'claim')::uuid, (e->>'actor')::uuid, e->>'note',
+      (e->>'now')::timestamptz));
+  END LOOP;
+  RETURN v_out;
+END;
+$$;

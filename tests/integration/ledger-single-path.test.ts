@@ -5,9 +5,10 @@
 // replays and conflicting replays — is run through both paths on two mirrored sets of accounts:
 // every step must end the same way (same transfer or same refusal with the same details), the
 // balances must match, and reconciliation must find nothing.
+import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import fc from 'fast-check'
-import { eq, inArray } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { ledgerAccounts } from '@db/schema'
 import { createTransfer, createTransfers, isLedgerError, type Account, type Transfer, type TransferInput } from '~/models/ledger.server'
@@ -124,4 +125,48 @@ describe('single-transfer path', () => {
     )
     expect(await checkLedger(db)).toEqual([])
   }, 120_000)
+
+  it('concurrent calls each get their own outcome: no overdraft, replays return the same transfer, a changed replay is refused', async () => {
+    const source = await makeMoneyAccount({ code: 'donor', ownerType: 'user' })
+    const donor = await makeMoneyAccount({ code: 'donor', ownerType: 'user', guarded: true })
+    const escrow = await makeMoneyAccount({ code: 'escrow', ownerType: 'listing', guarded: true })
+    await createTransfer({ id: randomUUID(), code: 'correction', debitAccountId: source.id, creditAccountId: donor.id, amount: '500.00' })
+    const pledge = (id: string, amount = '50.00') => ({ id, code: 'pledge' as const, debitAccountId: donor.id, creditAccountId: escrow.id, amount })
+    const first = randomUUID()
+    const holdId = randomUUID()
+    // All in the same tick: the first call goes alone, the rest are coalesced into shared statements.
+    const calls = [
+      createTransfer(pledge(first)),
+      ...Array.from({ length: 30 }, () => createTransfer(pledge(randomUUID()))),
+      ...Array.from({ length: 5 }, () => createTransfer(pledge(first))),
+      createTransfer(pledge(first, '51.00')),
+      createTransfer({ id: holdId, code: 'pledge', pending: true, debitAccountId: source.id, creditAccountId: escrow.id, amount: '7.00' }),
+      createTransfer({ id: randomUUID(), code: 'release', postPending: true, pendingId: holdId, amount: '3.00' }),
+    ]
+    const results = await Promise.allSettled(calls)
+    const code = (r: PromiseSettledResult<Transfer>) => (r.status === 'fulfilled' ? 'ok' : isLedgerError(r.reason) ? r.reason.code : String(r.reason))
+    const pledges = results.slice(0, 31)
+    expect(pledges.filter((r) => r.status === 'fulfilled')).toHaveLength(10)
+    expect(pledges.map(code).filter((c) => c !== 'ok').every((c) => c === 'exceeds_credits')).toBe(true)
+    const original = (results[0] as PromiseFulfilledResult<Transfer>).value
+    for (const replay of results.slice(31, 36)) {
+      expect(replay.status).toBe('fulfilled')
+      expect((replay as PromiseFulfilledResult<Transfer>).value).toMatchObject({ id: first, seq: original.seq, amount: original.amount })
+    }
+    expect(code(results[36]!)).toBe('id_conflict')
+    expect(code(results[37]!)).toBe('ok')
+    // The post came after its hold in the same tick: it either found it or was told it does not exist yet.
+    expect(['ok', 'pending_not_found']).toContain(code(results[38]!))
+
+    const [row] = await db.select().from(ledgerAccounts).where(eq(ledgerAccounts.id, donor.id))
+    expect(new Decimal(row!.debitsPosted).toFixed(2)).toBe('500.00')
+    const [plain] = await db.execute<{ n: number }>(sql`select count(*)::int n from ledger_transfers where debit_account_id = ${donor.id}`)
+    expect(plain!.n).toBe(10)
+    // A refused id stays refused, even now that nothing would stop it.
+    const refused = results.findIndex((r, i) => i < 31 && r.status === 'rejected')
+    const failedId = ((results[refused] as PromiseRejectedResult).reason as { transferId: string }).transferId
+    await createTransfer({ id: randomUUID(), code: 'correction', debitAccountId: source.id, creditAccountId: donor.id, amount: '100.00' })
+    await expect(createTransfer(pledge(failedId))).rejects.toMatchObject({ code: 'previously_failed' })
+    expect(await checkLedger(db)).toEqual([])
+  })
 })
