@@ -78,6 +78,10 @@ async function main() {
       await run(q)
       times.push(performance.now() - start)
     }
+    if (process.env.BENCH_SEARCH_SLOWEST) {
+      const slow = queries.map((q, i) => ({ q, ms: times[i]! })).sort((a, b) => b.ms - a.ms).slice(0, Number(process.env.BENCH_SEARCH_SLOWEST))
+      for (const s of slow) console.log(`  ${s.ms.toFixed(1)} ms  ${JSON.stringify(s.q)}`)
+    }
     return times.sort((a, b) => a - b)
   }
   const engineTimes = await measure(viaEngine)
