@@ -114,37 +114,39 @@ export class PostgresSearchEngine implements SearchEngine {
           when left(d.region_code, 2) = left(${viewerRegion}, 2) then 1 else 0 end)`
       : null
     const keys: SQL[] = []
-    if (sort === 'relevance' && rank) keys.push(sql`${rank} desc`)
+    if (sort === 'relevance' && rank) keys.push(sql`d.rank desc`)
     if (sort === 'relevance' && proximity) keys.push(sql`${proximity} desc`)
     keys.push(sql`d.published_at desc`)
     if (sort === 'newest' && proximity) keys.push(sql`${proximity} desc`)
     keys.push(sql`d.listing_id`)
     const order = sql.join(keys, sql`, `)
     const offset = Math.max(0, (page.page - 1) * page.perPage)
-    // Hits and facets in parallel (two pooled connections, or pipelined inside a transaction).
-    const [rowsResult, facetResult] = await Promise.all([
-      this.db.execute(sql`
-      select d.listing_id as id, d.kind, d.title, d.organization_id, o.name as organization_name, d.organization_kind,
-             d.region_code, d.categories, d.target_groups, d.published_at, count(*) over () as total
-      from listing_search_documents d join organizations o on o.id = d.organization_id
-      ${whereSql}
-      order by ${order}
-      limit ${page.perPage} offset ${offset}`),
-      // Only the columns the facets count: `d.*` carried every tsvector through the CTE.
-      this.db.execute(sql`
-      with matched as (select d.kind, d.categories, d.target_groups, d.organization_kind, d.region_code from listing_search_documents d ${whereSql})
-      select 'kind' as facet, kind::text as value, count(*)::int as n from matched group by kind
-      union all select 'category', c, count(*)::int from matched, unnest(categories) c group by c
-      union all select 'targetGroup', g, count(*)::int from matched, unnest(target_groups) g group by g
-      union all select 'organizationKind', organization_kind::text, count(*)::int from matched group by organization_kind
-      union all select 'region', left(region_code, 6), count(*)::int from matched group by left(region_code, 6)`),
-    ])
-    const rows = rowsResult as unknown as Array<Record<string, unknown>>
-    const facetRows = facetResult as unknown as Array<{
-      facet: keyof Facets
-      value: string
-      n: number
+    // One statement: the matching documents are found (and ranked) once, then both the page of hits
+    // and the facets are read from them. The CTE carries only the columns used — not the tsvectors.
+    const [result] = (await this.db.execute(sql`
+      with matched as materialized (
+        select d.listing_id, d.kind, d.title, d.organization_id, d.organization_kind, d.region_code, d.categories,
+               d.target_groups, d.published_at, ${rank ?? sql`0`} as rank
+        from listing_search_documents d ${whereSql}),
+      hits as (
+        select d.listing_id as id, d.kind, d.title, d.organization_id, o.name as organization_name, d.organization_kind,
+               d.region_code, d.categories, d.target_groups, d.published_at, row_number() over (order by ${order}) as ord
+        from matched d join organizations o on o.id = d.organization_id
+        order by ${order}
+        limit ${page.perPage} offset ${offset}),
+      facets as (
+        select 'kind' as facet, kind::text as value, count(*)::int as n from matched group by kind
+        union all select 'category', c, count(*)::int from matched, unnest(categories) c group by c
+        union all select 'targetGroup', g, count(*)::int from matched, unnest(target_groups) g group by g
+        union all select 'organizationKind', organization_kind::text, count(*)::int from matched group by organization_kind
+        union all select 'region', left(region_code, 6), count(*)::int from matched group by left(region_code, 6))
+      select (select coalesce(json_agg(h order by h.ord), '[]'::json) from hits h) as hits,
+             (select coalesce(json_agg(f), '[]'::json) from facets f) as facets`)) as unknown as Array<{
+      hits: Array<Record<string, unknown>>
+      facets: Array<{ facet: keyof Facets; value: string; n: number }>
     }>
+    const rows = result!.hits
+    const facetRows = result!.facets
     const facets = emptyFacets()
     let total = 0
     for (const f of facetRows) {
