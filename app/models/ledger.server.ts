@@ -693,10 +693,14 @@ function pump() {
   while (inFlight < MAX_IN_FLIGHT && queue.length) {
     const batch = queue.splice(0, MAX_COALESCED)
     inFlight++
-    void runCoalesced(batch).finally(() => {
-      inFlight--
-      pump()
-    })
+    void runCoalesced(batch)
+      .catch((error: unknown) => {
+        for (const w of batch) w.reject(error)
+      })
+      .finally(() => {
+        inFlight--
+        pump()
+      })
   }
 }
 
