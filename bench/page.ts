@@ -6,7 +6,7 @@
 // warm-up). Latencies are every response's time as autocannon reports it; prints p50/p95 and req/s.
 // Needs a build: run `npm run build` first (it builds one if build/ is missing).
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import autocannon from 'autocannon'
 import { DEMO_PASSWORD } from '../db/seed/demo'
@@ -59,6 +59,17 @@ async function logIn(baseUrl: string, username: string) {
   return cookie
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command name), in ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
 function run(options: autocannon.Options, times?: number[]) {
   return new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
@@ -95,16 +106,21 @@ async function main() {
 
     await run({ url: `${baseUrl}${path}`, connections, duration: 2, headers })
     const times: number[] = []
+    const cpuBefore = cpuSeconds(child.pid)
     const result = await run({ url: `${baseUrl}${path}`, connections, duration: seconds, headers }, times)
+    const cpuAfter = cpuSeconds(child.pid)
+    const cpuPerRequest = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests.total
     times.sort((a, b) => a - b)
     const p50 = percentile(times, 0.5)
     const p95 = percentile(times, 0.95)
     const bad = result.non2xx + result.errors + result.timeouts
     console.log(`\nPage — GET ${path} as the demo resident (${offers} offers on the page), ${connections} connections for ${seconds} s, NODE_ENV=production, ${published} published listings`)
     console.log(`requests ${result.requests.total} (${bad} not 200), ${result.requests.average.toFixed(0)} req/s; latency p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`)
+    if (cpuPerRequest !== null) console.log(`web server CPU: ${cpuPerRequest.toFixed(1)} ms per request (user + system, from /proc)`)
     report([
       { area: 'page', metric: `${path} p50 / p95, ${connections} clients (${offers} offers shown)`, value: `${p50.toFixed(0)} / ${p95.toFixed(0)} ms`, goal: 'p95 < 150 ms', met: p95 < 150 && bad === 0 },
       { area: 'page', metric: `${path} requests/s (${bad} not 200)`, value: result.requests.average.toFixed(0), goal: '', met: null },
+      ...(cpuPerRequest === null ? [] : [{ area: 'page', metric: `${path} web server CPU per request`, value: `${cpuPerRequest.toFixed(1)} ms`, goal: '', met: null }]),
     ])
   } finally {
     child.kill('SIGTERM')
