@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { ensureSeeded, seededDatabaseUrl } from './seeded'
 import { percentile, report } from './table'
 
-const { values } = parseArgs({ options: { listings: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' } } })
+const { values } = parseArgs({ options: { listings: { type: 'string', default: process.env.BENCH_LISTINGS ?? '20000' }, queries: { type: 'string', default: '200' } } })
 const listingCount = Number(values.listings)
 const queryCount = Number(values.queries)
 const benchUrl = seededDatabaseUrl()
