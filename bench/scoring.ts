@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
+import { report } from './table'
 
 const { values } = parseArgs({
   options: {
@@ -199,7 +200,7 @@ try {
   }
 
   console.log(`\nmatching benchmark — ${scale} (${new Date().toISOString().slice(0, 16)}, ${(await import('node:os')).cpus().length} CPU cores)`)
-  console.table(table.map((r) => ({ scale, ...r, 'met?': r.met, met: undefined })).map(({ met: _m, ...r }) => r))
+  report(table.map((r) => ({ area: `scoring ${scale}`, metric: r.metric, value: r.value, goal: r.goal === '—' ? '' : r.goal, met: r.met === '—' ? null : r.met === 'yes' })))
 } finally {
   await closeQueues()
   await client.end()

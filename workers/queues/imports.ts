@@ -1,4 +1,5 @@
 import { getQueue } from './connection'
+import { addJob } from './deferred'
 
 export const IMPORTS_QUEUE = 'imports'
 
@@ -12,7 +13,7 @@ export function runImportJobId(batchId: string) {
 
 /** A confirmed large CSV import: one job per batch (enqueuing twice is the same job). */
 export async function enqueueRunImport(batchId: string) {
-  return getQueue(IMPORTS_QUEUE).add(importsJobs.runImport, { batchId }, { jobId: runImportJobId(batchId) })
+  return addJob(IMPORTS_QUEUE, importsJobs.runImport, { batchId }, runImportJobId(batchId))
 }
 
 /** The job's progress (0–100) while it runs; null when there is no such job (any more). */
