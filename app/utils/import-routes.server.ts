@@ -47,8 +47,10 @@ export async function previewLoader(kind: ImportKind, actor: ImportActor, batchI
 
 export async function handleConfirm(request: Request, kind: ImportKind, actor: ImportActor, batchId: string | undefined) {
   const form = await request.formData()
-  if (form.get('intent') !== 'confirm') return json({ error: 'common:errors.bad_request' }, { status: 400 })
   try {
+    // Someone else's batch is not found, whatever the form says.
+    await getImportBatch(actor, kind, batchId ?? '')
+    if (form.get('intent') !== 'confirm') return json({ error: 'common:errors.bad_request' }, { status: 400 })
     await confirmImport(actor, kind, batchId ?? '')
     return redirect(new URL(request.url).pathname)
   } catch (error) {

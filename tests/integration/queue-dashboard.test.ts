@@ -56,6 +56,6 @@ describe('/admin/queues', () => {
     const api = await fetch(`${server.baseUrl}/admin/queues/api/queues`, { headers: { Cookie: cookie } })
     expect(api.status).toBe(200)
     const body = (await api.json()) as { queues: Array<{ name: string }> }
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['feeds', 'ledger', 'matching', 'monitoring', 'search', 'system'])
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['feeds', 'imports', 'ledger', 'matching', 'monitoring', 'search', 'system'])
   })
 })

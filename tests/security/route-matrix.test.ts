@@ -9,6 +9,7 @@ import { seed } from '@db/seed'
 import { DEMO_PASSWORD } from '@db/seed/demo'
 import { createUser } from '~/models/user.server'
 import { receiveDelivery } from '~/models/feeds/intake.server'
+import { stageImport } from '~/models/imports/imports.server'
 import { scoreListing } from '~/models/matches.server'
 import { decryptNationalId } from '~/utils/national-id.server'
 import { db } from '~/utils/db.server'
@@ -96,6 +97,22 @@ const ACCESS: Record<string, { get: Access; post: Access }> = {
   'routes/org+/listings.$id': { get: enterprise, post: enterprise },
   'routes/org+/matches._index': { get: orgActors, post: 'none' },
   'routes/org+/matches.$listingId': { get: enterprise, post: enterprise },
+
+  // Issue 7: evaluation, KPI dashboard, feedback, CSV import (a staged batch is its uploader's
+  // alone) and the public listing exports.
+  'routes/admin+/evaluation': { get: ['admin'], post: 'none' },
+  'routes/admin+/kpi': { get: ['admin'], post: 'none' },
+  'routes/org+/evaluation': { get: orgActors, post: 'none' },
+  'routes/org+/kpi': { get: orgActors, post: 'none' },
+  'routes/me+/feedback.$subject.$subjectId': { get: ['resident'], post: ['resident'] },
+  'routes/caseworker+/households.$householdId_.feedback.$subject.$subjectId': { get: ['caseworker'], post: ['caseworker'] },
+  'routes/caseworker+/households.import': { get: ['caseworker'], post: ['caseworker'] },
+  'routes/caseworker+/households.import_.$batchId': { get: ['caseworker'], post: ['caseworker'] },
+  'routes/org+/listings.import': { get: orgActors, post: orgActors },
+  'routes/org+/listings.import_.$batchId': { get: ['enterprise_owner'], post: ['enterprise_owner'] },
+  'routes/resources+/imports.$batchId.progress': { get: ['caseworker'], post: 'none' },
+  'routes/listings[.]csv': { get: 'public', post: 'none' },
+  'routes/listings[.]hsds[.]json': { get: 'public', post: 'none' },
 }
 
 type Route = { id: string; pattern: string; hasLoader: boolean; hasAction: boolean }
@@ -130,6 +147,7 @@ const homeOf: Record<SignedIn, string> = {
 
 let routes: Route[]
 let params: Record<string, string>
+let importBatchOf: { households: string; listings: string }
 const clients = new Map<Actor, TestClient>()
 
 beforeAll(async () => {
@@ -169,7 +187,28 @@ beforeAll(async () => {
   const [ownListing] = await db.select({ id: listings.id }).from(listings).where(and(eq(listings.organizationId, miaoxiu), eq(listings.status, 'published')))
   const [donation] = await db.select({ id: listings.id }).from(listings).where(and(eq(listings.kind, 'donation'), eq(listings.status, 'published')))
   const delivery = await receiveDelivery({ feedType: 'dibao_enrolment', source: 'upload', fileName: 'dibao.csv', format: 'csv', text: 'x\n' })
+  // A completed application of the resident's household awaits feedback (resident and caseworker forms).
+  const [completed] = await db
+    .insert(applications)
+    .values({ householdId: household!.id, listingId: donation!.id, status: 'completed', appliedAt: new Date(), acceptedAt: new Date(), completedAt: new Date() })
+    .returning({ id: applications.id })
+  // Staged (not imported) CSV files: one by the demo caseworker, one by the enterprise's owner.
+  const [caseworkerUser] = await db.select({ id: users.id }).from(users).where(eq(users.username, 'caseworker'))
+  const [ownerUser] = await db.select({ id: users.id }).from(users).where(eq(users.username, 'org_miaoxiu'))
+  const bytes = (text: string) => new TextEncoder().encode(text)
+  const householdBatch = await stageImport({ id: caseworkerUser!.id, role: 'caseworker', organizationId: null }, 'households', {
+    name: 'h.csv',
+    bytes: bytes('村代码,户主姓名,身份证号,出生日期,性别,文化程度,就业状况,住房类型,人均月收入,帮扶需求\n522634101001,王五,x,1980-01-01,男,初中,失业,租房,600,就业'),
+  })
+  const listingBatch = await stageImport({ id: ownerUser!.id, role: 'org_member', organizationId: miaoxiu }, 'listings', {
+    name: 'l.csv',
+    bytes: bytes('external_key,kind,title,description,region_code,categories,starts_on,ends_on,capacity,contact_method,position,wage_min,wage_max,wage_period\nsec-1,岗位,招聘普工,招聘普工，包住宿。,522634,employment,2027-01-05,2026-01-01,x,电话,普工,3800,4500,月'),
+  })
+  if (!householdBatch.ok || !listingBatch.ok) throw new Error('expected staged import batches')
+  importBatchOf = { households: householdBatch.batchId, listings: listingBatch.batchId }
   params = {
+    subject: 'application',
+    subjectId: completed!.id,
     householdId: household!.id,
     id: ownListing!.id,
     listingId: donation!.id,
@@ -183,6 +222,7 @@ function concretePath(route: Route) {
   return route.pattern.replace(/:(\w+)/g, (_, name: string) => {
     if (route.id === 'routes/org+/matches.$listingId') return params.id!
     if (route.id === 'routes/organizations+/$id') return '__ORG__'
+    if (name === 'batchId') return route.id.includes('listings') ? importBatchOf.listings : importBatchOf.households
     const value = params[name]
     if (!value) throw new Error(`no concrete value for :${name} in ${route.pattern}`)
     return value
