@@ -18,8 +18,16 @@ const BATCHES = 40
 const PER_BATCH = 25
 
 async function posted(ids: string[]) {
-  const [row] = await db.execute<{ n: number }>(sql`select count(*)::int n from ledger_transfers where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
-  return row!.n
+  // A pooled connection killed while idle fails the one query sent on it before the driver
+  // notices; the checks below may retry that once (the writers' batches are not retried here).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const [row] = await db.execute<{ n: number }>(sql`select count(*)::int n from ledger_transfers where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
+      return row!.n
+    } catch (error) {
+      if (attempt >= 2 || !/terminat|connection|closed|ECONNRESET/i.test(String((error as Error).cause ?? error))) throw error
+    }
+  }
 }
 
 describe('PostgreSQL connections dropped mid-transaction', () => {

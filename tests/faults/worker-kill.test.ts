@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { households, matches, rescoreRuns } from '@db/schema'
+import { households, matches, rescoreChunks, rescoreRuns } from '@db/schema'
 import { getQueue } from '@workers/queues/connection'
 import { enqueueVoidExpiredHolds, LEDGER_QUEUE } from '@workers/queues/ledger'
 import { enqueueRescoreBatch, MATCHING_QUEUE } from '@workers/queues/matching'
@@ -43,17 +43,25 @@ describe('worker killed mid-job', () => {
     for (let i = 0; i < 60; i++) listingIds.push((await makeListing({ organizationId: org.id, title: `电焊工岗位 ${i}` })).id)
 
     const runId = `fault-${randomUUID().slice(0, 8)}`
+    // Only the rescore writes matches here: drop the per-listing scoring jobs the factory queued.
+    await getQueue(MATCHING_QUEUE).drain(true)
+    await db.delete(matches)
     let workers = await startWorkers()
     await enqueueRescoreBatch(runId, 0, 20)
-    // Kill once the second batch is under way: its job holds the lock, its cursor is mid-batch.
+    // Kill while a chunk is under way: some of its listings already have stored matches, the
+    // chunk is not marked done, so its job holds the lock and dies with the process.
     await waitFor(async () => {
       const [run] = await db.select().from(rescoreRuns).where(eq(rescoreRuns.id, runId))
-      return run && run.scored > 21 && run.scored < 40
-    }, 'the rescore to be inside its second batch', 30_000, 20)
+      const [{ n } = { n: 0 }] = await db.execute<{ n: number }>(sql`select count(distinct listing_id)::int n from ${matches}`)
+      const planned = await db.select().from(rescoreChunks).where(eq(rescoreChunks.runId, runId))
+      return run && planned.length === 3 && !run.finishedAt && n > run.scored && n < listingIds.length
+    }, 'the rescore to be inside a chunk', 30_000, 20)
     await stopProcess(workers.child, 'SIGKILL')
     const [atKill] = await db.select().from(rescoreRuns).where(eq(rescoreRuns.id, runId))
     expect(atKill!.finishedAt).toBeNull()
-    expect(await jobState(MATCHING_QUEUE, `rescore-all-${runId}-1`)).toBe('active') // orphaned: nobody will finish it but a new worker
+    const chunksAtKill = await db.select().from(rescoreChunks).where(eq(rescoreChunks.runId, runId))
+    expect(chunksAtKill.length).toBe(3)
+    expect(chunksAtKill.some((c) => !c.doneAt)).toBe(true)
 
     workers = await startWorkers()
     const [run] = await waitFor(async () => {
@@ -61,13 +69,14 @@ describe('worker killed mid-job', () => {
       return rows[0]?.finishedAt ? rows : false
     }, 'the rescore run to finish after the restart', 40_000, 100)
     expect(run!.scored).toBe(listingIds.length) // every listing counted once, none skipped
-    // The batch that finished the run returns right after; then nothing is left waiting or failed.
     await waitFor(async () => {
       // (delayed: the nightly schedule's next run sits there)
       const counts = await getQueue(MATCHING_QUEUE).getJobCounts('waiting', 'active')
       return counts.waiting! + counts.active! === 0
     }, 'the matching queue to drain', 20_000, 100)
-    expect(await jobState(MATCHING_QUEUE, `rescore-all-${runId}-1`)).toBe('completed')
+    // The chunk orphaned by the kill was taken up again by the new worker and completed.
+    for (const c of chunksAtKill) expect(await jobState(MATCHING_QUEUE, `rescore-chunk-${runId}-${c.chunk}`)).toBe('completed')
+    expect((await db.select().from(rescoreChunks).where(eq(rescoreChunks.runId, runId))).every((c) => c.doneAt)).toBe(true)
     expect(await getQueue(MATCHING_QUEUE).getJobCounts('failed')).toEqual({ failed: 0 })
 
     // Every listing ends up matched to every nearby consenting welder, exactly once.
