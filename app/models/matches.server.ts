@@ -1,6 +1,6 @@
 // Matching I/O: candidate generation in SQL, loading flat scoring inputs, storing the top
 // matches idempotently, the batched full rescore. Scoring itself is pure (matching.server.ts).
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notInArray, sql, type AnyColumn } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, notInArray, or, sql, type AnyColumn } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import {
   activeAssistanceStatuses,
@@ -358,15 +358,21 @@ export async function scoreHousehold(householdId: string): Promise<ScoreHousehol
     const full = new Set<string>()
     if (ids.length > 0) {
       await tx.select({ id: listings.id }).from(listings).where(inArray(listings.id, ids)).orderBy(asc(listings.id)).for('share')
+      // Likewise a listing closed or paused meanwhile: its matches were dropped after we loaded it.
       const filled = await tx
         .select({ id: listings.id })
         .from(listings)
         .where(
           and(
             inArray(listings.id, ids),
-            isNotNull(listings.capacity),
-            sql`${listings.capacity} <= (select count(*) from ${applications} a
-                 where a.listing_id = ${listings.id} and a.status in ('accepted', 'completed') and a.household_id <> ${householdId})`,
+            or(
+              ne(listings.status, 'published'),
+              and(
+                isNotNull(listings.capacity),
+                sql`${listings.capacity} <= (select count(*) from ${applications} a
+                     where a.listing_id = ${listings.id} and a.status in ('accepted', 'completed') and a.household_id <> ${householdId})`,
+              ),
+            ),
           ),
         )
       for (const f of filled) full.add(f.id)

@@ -11,7 +11,7 @@ import { spawnWorkers, stopProcess } from '../setup/processes'
 // The listing model and the matching queue meet here: publishing a listing scores it through
 // the real worker process, closing it drops its matches.
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time')
