@@ -22,6 +22,7 @@ import {
 } from '../schema'
 import { decideClaim, reviewSubmission, submitClaim, submitMilestoneEvidence } from '../../app/models/claims.server'
 import { pledgeMoney, releaseDonationListing } from '../../app/models/donations.server'
+import { caseworkerPrefixes } from '../../app/models/household.server'
 import { confirmDistribution, distributeLot, registerLot } from '../../app/models/lots.server'
 import { seedUuid } from './listings'
 
@@ -160,10 +161,18 @@ export async function seedLedger(db: Database, log: (msg: string) => void = () =
       if (result.status === 'recorded') {
         summary.distributions += result.distributions.length
         // The demo resident confirms in the app; one more is confirmed by a caseworker with the code.
-        const caseworker = await actorOf(db, 'caseworker')
+        // Only a caseworker of the recipient's region may confirm for them.
+        const caseworkers = []
+        for (const username of ['caseworker', 'caseworker2']) {
+          const actor = await actorOf(db, username)
+          if (actor) caseworkers.push({ actor, prefixes: await caseworkerPrefixes(db, actor.id) })
+        }
         for (const [i, d] of result.distributions.entries()) {
           if (d.recipientUserId) await confirmDistribution({ id: d.recipientUserId, role: 'resident', organizationId: null }, d.id)
-          else if (i === 1 && caseworker) await confirmDistribution(caseworker, d.id, d.confirmationCode)
+          else if (i === 1) {
+            const caseworker = caseworkers.find((c) => c.prefixes.some((p) => d.recipientRegionCode.startsWith(p)))
+            if (caseworker) await confirmDistribution(caseworker.actor, d.id, d.confirmationCode)
+          }
         }
       }
     }
