@@ -200,9 +200,13 @@ export function ageBand(age: number) {
   return { from, to: from + 9 }
 }
 
-/** Identity is revealed once the candidate applied, or accepted an invitation. */
-export function revealed(a: { appliedAt: Date | string | null; invitedAt: Date | string | null; acceptedAt: Date | string | null } | null) {
-  return Boolean(a && (a.appliedAt || (a.invitedAt && a.acceptedAt)))
+/**
+ * Identity is revealed once the candidate applied, or accepted an invitation, and stays revealed
+ * through the organization's decision (it needs the name to hire or to record a rejection). A
+ * resident who withdraws is masked again: withdrawing takes back the consent that applying gave.
+ */
+export function revealed(a: { status: string; appliedAt: Date | string | null; invitedAt: Date | string | null; acceptedAt: Date | string | null } | null) {
+  return Boolean(a && a.status !== 'withdrawn' && (a.appliedAt || (a.invitedAt && a.acceptedAt)))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createInvitation, redeemInvitation, setConsent } from '~/models/household.server'
-import { ApplicationError, applyToListing, decideApplication, inviteCandidate, listCandidates, listOffersForResident, respondToInvitation } from '~/models/applications.server'
+import { ApplicationError, applyToListing, decideApplication, inviteCandidate, listCandidates, listOffersForResident, respondToInvitation, withdrawApplication } from '~/models/applications.server'
 import { scoreHousehold } from '~/models/matches.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeListing } from '../factories/match-listings'
@@ -49,6 +49,22 @@ describe('applications and invitations', () => {
     expect(accepted.fullName).toBe('吴光辉')
     await decideApplication(actor, invitation.id, 'complete')
     expect(await refusal(decideApplication(actor, invitation.id, 'complete'))).toBe('matching:errors.not_allowed')
+  })
+
+  it('shows an applicant by name through a rejection, and masks them again once they withdraw', async () => {
+    const org = await makeUser({ role: 'org_member' })
+    const actor = { id: org.id, organizationId: org.organizationId }
+    const first = await makeListing({ organizationId: org.organizationId!, regionCode: '522634' })
+    const second = await makeListing({ organizationId: org.organizationId!, regionCode: '522634', title: '第二个岗位' })
+    const { file, resident } = await linkedHousehold('龙秀英')
+    const candidate = async (listingId: string) => (await listCandidates(actor, listingId)).candidates.find((c) => c.householdId === file.id)!
+    const rejected = await applyToListing({ id: resident.id }, first.id)
+    await decideApplication(actor, rejected.id, 'reject', { reason: 'no_capacity' })
+    expect(await candidate(first.id)).toMatchObject({ status: 'rejected', fullName: '龙秀英' })
+    const withdrawn = await applyToListing({ id: resident.id }, second.id)
+    expect((await candidate(second.id)).fullName).toBe('龙秀英')
+    await withdrawApplication({ id: resident.id }, withdrawn.id)
+    expect(await candidate(second.id)).toMatchObject({ status: 'withdrawn', fullName: null, phone: null, address: null, surname: '龙' })
   })
 
   it('refuses applications without consent, twice, or to another organization’s listing decisions', async () => {

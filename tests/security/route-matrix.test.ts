@@ -2,7 +2,7 @@
 // action (POST, same-origin so the CSRF check passes) is tried by every kind of user and by an
 // anonymous visitor, with concrete ids of seeded records for the dynamic segments. The expected
 // outcome comes from ACCESS below; a route missing from ACCESS fails the test.
-import { and, eq, inArray, ne } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, ne, or } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { applications, distributions, householdMembers, households, householdVersions, listings, organizations, users } from '@db/schema'
 import { seed } from '@db/seed'
@@ -404,7 +404,13 @@ describe('who sees whose personal data', () => {
             .select({ householdId: applications.householdId })
             .from(applications)
             .innerJoin(listings, eq(listings.id, applications.listingId))
-            .where(and(eq(listings.organizationId, me!.organizationId!), inArray(applications.status, ['applied', 'accepted', 'completed'])))
+            .where(
+              and(
+                eq(listings.organizationId, me!.organizationId!),
+                ne(applications.status, 'withdrawn'),
+                or(isNotNull(applications.appliedAt), and(isNotNull(applications.invitedAt), isNotNull(applications.acceptedAt))),
+              ),
+            )
         ).map((a) => a.householdId),
       )
       const own = await db.select({ id: listings.id }).from(listings).where(eq(listings.organizationId, me!.organizationId!))
