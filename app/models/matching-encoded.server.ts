@@ -368,6 +368,31 @@ export function encodeListing(l: MatchListing, dict: EncodingDictionary): Encode
   }
 }
 
+/** Best value of the household's needs the listing serves (0 when none). */
+function needOf(p: Population, i: number, l: EncodedListing): number {
+  let need = 0
+  for (let n = p.needStart[i]!, end = p.needStart[i + 1]!; n < end; n++) {
+    if ((l.categoryMask & (1 << p.needCat[n]!)) === 0) continue
+    const v = p.needVal[n]!
+    if (v > need) need = v
+  }
+  return need
+}
+
+/** Proximity: inside the listing's area, else by how many admin levels the two codes share. */
+function proximityOf(p: Population, i: number, l: EncodedListing, contained: boolean): number {
+  if (l.remote) return 0.8
+  if (contained) return proximityValue[l.ownLevel + 1]!
+  const base = i * LEVELS
+  let level = 0
+  for (let k = 0; k < LEVELS; k++) {
+    const a = p.prefix[base + k]!
+    if (a < 0 || l.prefix[k]! < 0 || a !== l.prefix[k]) break
+    level++
+  }
+  return proximityValue[level]!
+}
+
 /** Winning member index (into memberIds) of the last `scoreEncoded` call; -1 for household offers. */
 export let lastMember = -1
 
@@ -400,34 +425,22 @@ export function scoreEncoded(p: Population, i: number, l: EncodedListing): numbe
     if (!contained && l.kind === 2) return -1
   }
 
-  // Household-level features (identical for every member).
-  let need = 0
-  for (let n = p.needStart[i]!, end = p.needStart[i + 1]!; n < end; n++) {
-    if ((l.categoryMask & (1 << p.needCat[n]!)) === 0) continue
-    const v = p.needVal[n]!
-    if (v > need) need = v
-  }
-  let prox: number
-  if (l.remote) prox = 0.8
-  else if (contained) prox = proximityValue[l.ownLevel + 1]!
-  else {
-    let level = 0
-    for (let k = 0; k < LEVELS; k++) {
-      const a = prefix[base + k]!
-      if (a < 0 || l.prefix[k]! < 0 || a !== l.prefix[k]) break
-      level++
-    }
-    prox = proximityValue[level]!
-  }
-  const groupSuit = (p.groupMask[i]! & l.groupMask) !== 0 ? 1 : 0
-  const risk = riskValue[p.risk[i]!]!
-  const fairness = 1 / (1 + p.active[i]!)
-
   if (!l.personal) {
-    const raw = weights.need * need + weights.skill * 0.5 + weights.proximity * prox + weights.suitability * groupSuit + weights.risk * risk + weights.fairness * fairness
+    const raw =
+      weights.need * needOf(p, i, l) +
+      weights.skill * 0.5 +
+      weights.proximity * proximityOf(p, i, l, contained) +
+      weights.suitability * ((p.groupMask[i]! & l.groupMask) !== 0 ? 1 : 0) +
+      weights.risk * riskValue[p.risk[i]!]! +
+      weights.fairness * (1 / (1 + p.active[i]!))
     return Math.max(0, Math.min(100, Math.round(raw)))
   }
 
+  // Household-level features (identical for every member) are computed once a member passes
+  // the blockers: most pairs fail them, so this keeps the common path short.
+  let needTerm = -1
+  let proxTerm = 0
+  let groupSuit = 0
   let best = -1
   const isJob = l.kind === 0
   const nFit = l.fitSkill.length
@@ -487,13 +500,19 @@ export function scoreEncoded(p: Population, i: number, l: EncodedListing): numbe
       skill = sum / nFit
     }
 
+    if (needTerm < 0) {
+      groupSuit = (p.groupMask[i]! & l.groupMask) !== 0 ? 1 : 0
+      needTerm = weights.need * needOf(p, i, l)
+      proxTerm = weights.proximity * proximityOf(p, i, l, contained)
+    }
     let suitability = groupSuit
     if (p.mDisability[m]! !== -1 && l.accessible) suitability = 1
     if (flags & 4) {
       if (l.childcareOk) suitability = 1
       else suitability = Math.min(suitability, 0.3)
     }
-    const raw = weights.need * need + weights.skill * skill + weights.proximity * prox + weights.suitability * suitability + weights.risk * risk + weights.fairness * fairness
+    // The terms in scorePair's order: floating-point addition must associate the same way.
+    const raw = needTerm + weights.skill * skill + proxTerm + weights.suitability * suitability + weights.risk * riskValue[p.risk[i]!]! + weights.fairness * (1 / (1 + p.active[i]!))
     const score = Math.max(0, Math.min(100, Math.round(raw)))
     if (score > best) {
       best = score
