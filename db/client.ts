@@ -6,7 +6,9 @@ export function connect(url: string, options: { max?: number; applicationName?: 
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? 'gongjian' },
+    // JIT compilation pays off for long analytic queries, not for this app's: the matching
+    // loads and candidate queries cross jit_above_cost and spent more time compiling than running.
+    connection: { application_name: options.applicationName ?? 'gongjian', jit: 'off' },
     // numeric columns stay strings so decimal.js, never a float, reads them.
     types: {},
   })

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { closeDb } from '~/utils/db.server'
+import { warmPopulationCache } from '~/models/matches.server'
 import { getEnv } from '~/utils/env.server'
 import { logger } from '~/utils/logger.server'
 import { createWorkerRedis } from '~/utils/redis.server'
@@ -133,6 +134,11 @@ async function main() {
   host = startWorkers()
   await registerSchedules()
   logger.info({ queues: Object.keys(processors) }, 'workers started')
+  // In the background: jobs run meanwhile; a publish scored before it ends loads what it needs.
+  const started = Date.now()
+  warmPopulationCache()
+    .then((households) => logger.info({ households, ms: Date.now() - started }, 'matching cache warmed'))
+    .catch((error: unknown) => stopping || logger.warn({ err: (error as Error).message }, 'could not warm the matching cache'))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

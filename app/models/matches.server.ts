@@ -1,6 +1,6 @@
 // Matching I/O: candidate generation in SQL, loading flat scoring inputs, storing the top
 // matches idempotently, the batched full rescore. Scoring itself is pure (matching.server.ts).
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, notInArray, or, sql, type AnyColumn } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, notInArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { Executor } from '@db/client'
 import {
   activeAssistanceStatuses,
@@ -183,24 +183,22 @@ export async function loadListings(executor: Executor, ids: string[]): Promise<L
 }
 
 /**
- * Candidate households for a listing, in SQL: consenting households with a need the listing
- * serves, in reach (same province as the listing's place, or anywhere for remote offers
- * and for members willing to work anywhere). Ids only; inputs are loaded in chunks.
+ * Candidate households for a listing, as a condition on `households h`: consenting households
+ * with a need the listing serves, in reach (same province as the listing's place, or anywhere
+ * for remote offers and for members willing to work anywhere).
  */
-async function candidateIds(executor: Executor, l: MatchListing): Promise<string[]> {
+function candidateRule(l: MatchListing): SQL {
   const province = l.regionCode.slice(0, 2)
   const reach = l.remote
     ? sql`true`
     : l.kind === 'job'
-      ? sql`(h.region_code like ${province + '%'} or exists (select 1 from household_members m where m.household_id = h.id and m.work_radius = 'anywhere'))`
+      ? sql`(h.region_code like ${province + '%'} or h.id in (select m.household_id from household_members m where m.work_radius = 'anywhere'))`
       : sql`h.region_code like ${province + '%'}`
-  const rows = await executor.execute<{ id: string }>(sql`
-    select h.id from households h
-    where h.consent_given
+  // `in (subquery)` rather than a correlated `exists`: PostgreSQL hashes the subquery once
+  // instead of probing it per household (about 0.5 s → 0.2 s at 100k households).
+  return sql`h.consent_given
       and ${reach}
-      and exists (select 1 from household_needs n where n.household_id = h.id and n.category = any(${sql.param(l.categories)}::text[]))
-    order by h.id`)
-  return rows.map((r) => r.id)
+      and h.id in (select n.household_id from household_needs n where n.category = any(${sql.param(l.categories)}::text[]))`
 }
 
 type Scored = { subject: Subject; result: PairScore }
@@ -296,16 +294,16 @@ export async function scoreListing(listingId: string, options: { top?: number } 
     return { status: 'removed', candidates: 0, stored: 0 }
   }
   const ctx = await scoringContext()
-  // Candidate ids in one query, their inputs straight into typed arrays (5 queries), scored there.
-  const ids = await candidateIds(db, row.listing)
-  const pop = await loadPopulation(db, ctx, { ids })
+  // Candidates and their household rows in one query; members, skills and needs from the
+  // version-checked cache (or loaded); all straight into typed arrays and scored there.
+  const pop = await loadPopulation(db, ctx, { where: candidateRule(row.listing) })
   const { top } = topMatches(pop, row.listing, ctx, options.top ?? TOP_PER_LISTING, false)
   const rows = top.map((s) => rowOf(row.listing, s))
   await storeListingMatches(listingId, rows)
-  return { status: 'scored', candidates: ids.length, stored: rows.length }
+  return { status: 'scored', candidates: pop.count, stored: rows.length }
 }
 
-/** Published listings that could reach a household (the inverse of candidateIds). */
+/** Published listings that could reach a household (the inverse of candidateRule). */
 async function candidateListingIds(executor: Executor, s: Subject): Promise<string[]> {
   const province = s.regionCode.slice(0, 2)
   const categories = s.needs.map((n) => n.category)
@@ -425,6 +423,15 @@ async function rescorePopulation(ctx: ScoringContext) {
   const pop = await loadPopulation(db, ctx, { allConsenting: true })
   cachedPopulation = { at: Date.now(), pop }
   return pop
+}
+
+/**
+ * Loads every consenting household's scoring inputs once, so this process's first publish
+ * scores from the cache instead of loading ~20k households (workers call it at start-up).
+ */
+export async function warmPopulationCache() {
+  // Not kept as a rescore snapshot: a run that starts later must see households added meanwhile.
+  return (await loadPopulation(db, await scoringContext(), { allConsenting: true })).count
 }
 
 /**

@@ -523,7 +523,7 @@ export function scoreEncoded(p: Population, i: number, l: EncodedListing): numbe
 }
 
 /**
- * The in-memory twin of the SQL candidate query (matches.server.ts `candidateIds`): a need the
+ * The in-memory twin of the SQL candidate query (matches.server.ts `candidateRule`): a need the
  * listing serves, and in reach (same province; anywhere for remote offers, and for jobs a
  * member willing to work anywhere). The population holds consenting households only.
  */

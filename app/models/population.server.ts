@@ -1,6 +1,7 @@
 // Loads households straight into the typed-array population of matching-encoded.server.ts:
 // five queries ordered by household id, merged in one pass, no per-household objects.
 import { sql, type SQL } from 'drizzle-orm'
+import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from '@db/client'
 import { activeAssistanceStatuses, type EmploymentStatus } from '@db/schema'
 import { EncodingDictionary, PopulationBuilder, type Population } from './matching-encoded.server'
@@ -14,6 +15,12 @@ export function ageOn(birthDate: string, now: Date) {
   if (now.getUTCMonth() + 1 < m || (now.getUTCMonth() + 1 === m && now.getUTCDate() < d)) age--
   return age
 }
+
+/** A date as the integer yyyymmdd, so an age is one subtraction (see ageFrom). */
+export const ymd = (date: string) => Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10))
+const utcYmd = (now: Date) => now.getUTCFullYear() * 10000 + (now.getUTCMonth() + 1) * 100 + now.getUTCDate()
+/** Whole years between two yyyymmdd dates: the same as ageOn, without parsing. */
+export const ageFrom = (birthYmd: number, todayYmd: number) => Math.floor((todayYmd - birthYmd) / 10000)
 
 /** Target groups a household belongs to, from its flags and its members (one rule for both loaders). */
 export function householdTargetGroups(
@@ -30,7 +37,12 @@ export function householdTargetGroups(
   return groups
 }
 
-export type PopulationFilter = { ids: string[] } | { allConsenting: true }
+/**
+ * Which households: the given ids; every consenting household with at least one need (the
+ * universe of a full rescore); or the households a condition on `households h` selects (a
+ * listing's candidate rule, so candidates and their rows come in one query).
+ */
+export type PopulationFilter = { ids: string[] } | { allConsenting: true } | { where: SQL }
 
 type HRow = { id: string; version: number; region_code: string; risk_tier: 'A' | 'B' | 'C'; single_parent: boolean; left_behind_child: boolean; left_behind_elderly: boolean }
 type MRow = {
@@ -42,9 +54,87 @@ type NRow = { household_id: string; category: string; priority: number }
 type ARow = { household_id: string; n: number }
 
 /**
- * Scoring inputs of many households as a `Population`: either the given ids, or every
- * consenting household with at least one need (the universe of a full rescore).
+ * Members, skills and needs of a household as of `version`. Every change to them goes through
+ * a versioned save that bumps households.version in the same transaction (household.server.ts
+ * saveHousehold / applySystemChange), so a cached entry is valid exactly while the household's
+ * current version equals its own. The household row itself (region, risk tier, flags) and the
+ * active-assistance count are always read fresh; ages are computed from birth dates on each load.
  */
+type CachedMember = Omit<MRow, 'birth_date'> & { birthYmd: number; skills: Array<{ code: string; level: string }> }
+type CachedInputs = { version: number; members: CachedMember[]; needs: Array<{ category: string; priority: number }> }
+const inputCache = new Map<string, CachedInputs>()
+/** About 1 KB per household: 200k households stay well under a worker's heap. */
+const MAX_CACHED_HOUSEHOLDS = 200_000
+export const populationCacheStats = { hits: 0, misses: 0 }
+
+/** Forgets every cached household (tests; or when memory matters more than speed). */
+export function clearPopulationCache() {
+  inputCache.clear()
+  populationCacheStats.hits = 0
+  populationCacheStats.misses = 0
+}
+
+const groupBy = <T extends { household_id: string }>(rows: T[]) => {
+  const by = new Map<string, T[]>()
+  for (const r of rows) (by.get(r.household_id) ?? by.set(r.household_id, []).get(r.household_id)!).push(r)
+  return by
+}
+
+/** Members, skills and needs of the given households, from the cache where their version still matches. */
+async function householdInputs(executor: Executor, hs: HRow[]) {
+  // Inside a transaction the rows may be uncommitted (and rolled back later): read, never cache.
+  const cacheable = !(executor instanceof PgTransaction)
+  const inputs = new Map<string, CachedInputs>()
+  const stale: HRow[] = []
+  for (const h of hs) {
+    const hit = cacheable ? inputCache.get(h.id) : undefined
+    if (hit && hit.version === h.version) inputs.set(h.id, hit)
+    else stale.push(h)
+  }
+  populationCacheStats.hits += hs.length - stale.length
+  populationCacheStats.misses += stale.length
+  if (stale.length === 0) return inputs
+  const ids = sql.param(stale.map((h) => h.id))
+  const [ms, ss, ns] = await Promise.all([
+    executor.execute<MRow>(sql`select m.household_id, m.id, m.birth_date::text as birth_date, m.gender, m.education, m.disability_grade,
+        m.uses_wheelchair, m.work_radius, m.remote_only, m.needs_childcare_hours, m.employment_status
+      from household_members m where m.household_id = any(${ids}::uuid[]) order by m.household_id, m.id`),
+    executor.execute<SRow>(sql`select m.household_id, s.member_id, s.skill_code, s.level
+      from member_skills s join household_members m on m.id = s.member_id
+      where m.household_id = any(${ids}::uuid[]) order by m.household_id, s.member_id, s.skill_code`),
+    executor.execute<NRow>(sql`select n.household_id, n.category, n.priority
+      from household_needs n where n.household_id = any(${ids}::uuid[]) order by n.household_id, n.category`),
+  ])
+  const skillsBy = new Map<string, SRow[]>()
+  for (const r of ss) (skillsBy.get(r.member_id) ?? skillsBy.set(r.member_id, []).get(r.member_id)!).push(r)
+  const [mBy, nBy] = [groupBy(ms.map(
+      (m): CachedMember => ({
+        household_id: m.household_id,
+        id: m.id,
+        birthYmd: ymd(m.birth_date),
+        gender: m.gender,
+        education: m.education,
+        disability_grade: m.disability_grade,
+        uses_wheelchair: m.uses_wheelchair,
+        work_radius: m.work_radius,
+        remote_only: m.remote_only,
+        needs_childcare_hours: m.needs_childcare_hours,
+        employment_status: m.employment_status,
+        skills: (skillsBy.get(m.id) ?? []).map((k) => ({ code: k.skill_code, level: k.level })),
+      }),
+    )), groupBy(ns)]
+  if (cacheable && inputCache.size + stale.length > MAX_CACHED_HOUSEHOLDS) inputCache.clear()
+  for (const h of stale) {
+    // Tagged with the version read before these rows: they are that version or newer, so a
+    // newer household version always misses and reloads; an entry is never older than its tag.
+    const entry = { version: h.version, members: mBy.get(h.id) ?? [], needs: (nBy.get(h.id) ?? []).map((n) => ({ category: n.category, priority: n.priority })) }
+    inputs.set(h.id, entry)
+    if (cacheable) inputCache.set(h.id, entry)
+  }
+  return inputs
+}
+
+/** Scoring inputs of many households as a `Population` (see PopulationFilter). */
 export async function loadPopulation(executor: Executor, ctx: ScoringContext, filter: PopulationFilter, now = new Date()): Promise<Population> {
   const dict = new EncodingDictionary(ctx)
   const b = new PopulationBuilder(dict)
@@ -52,44 +142,33 @@ export async function loadPopulation(executor: Executor, ctx: ScoringContext, fi
   const where: SQL =
     'ids' in filter
       ? sql`h.id = any(${sql.param(filter.ids)}::uuid[])`
-      : sql`h.consent_given and exists (select 1 from household_needs n0 where n0.household_id = h.id)`
-  const [hs, ms, ss, ns, as] = await Promise.all([
-    executor.execute<HRow>(sql`select h.id, h.version, h.region_code, h.risk_tier, h.single_parent, h.left_behind_child, h.left_behind_elderly
-      from households h where ${where} order by h.id`),
-    executor.execute<MRow>(sql`select m.household_id, m.id, m.birth_date::text as birth_date, m.gender, m.education, m.disability_grade,
-        m.uses_wheelchair, m.work_radius, m.remote_only, m.needs_childcare_hours, m.employment_status
-      from household_members m join households h on h.id = m.household_id where ${where} order by m.household_id, m.id`),
-    executor.execute<SRow>(sql`select m.household_id, s.member_id, s.skill_code, s.level
-      from member_skills s join household_members m on m.id = s.member_id join households h on h.id = m.household_id
-      where ${where} order by m.household_id, s.member_id, s.skill_code`),
-    executor.execute<NRow>(sql`select n.household_id, n.category, n.priority
-      from household_needs n join households h on h.id = n.household_id where ${where} order by n.household_id, n.category`),
+      : 'where' in filter
+        ? filter.where
+        : sql`h.consent_given and h.id in (select n0.household_id from household_needs n0)`
+  const hs = await executor.execute<HRow>(sql`select h.id, h.version, h.region_code, h.risk_tier, h.single_parent, h.left_behind_child, h.left_behind_elderly
+      from households h where ${where} order by h.id`)
+  if (hs.length === 0) return b.build()
+  const households = sql.param(hs.map((h) => h.id))
+  const [inputs, as] = await Promise.all([
+    householdInputs(executor, hs),
     executor.execute<ARow>(sql`select a.household_id, count(*)::int as n
-      from applications a join households h on h.id = a.household_id
-      where ${where} and a.status::text = any(${sql.param([...activeAssistanceStatuses])}::text[])
+      from applications a
+      where a.household_id = any(${households}::uuid[]) and a.status::text = any(${sql.param([...activeAssistanceStatuses])}::text[])
         and coalesce(a.completed_at, a.accepted_at) > now() - interval '12 months'
       group by a.household_id`),
   ])
   const active = new Map<string, number>()
   for (const a of as) active.set(a.household_id, a.n)
-  // Merge walk: every result is ordered by household id, members by member id.
-  let mi = 0
-  let si = 0
-  let ni = 0
+  const today = utcYmd(now)
   for (const h of hs) {
-    while (mi < ms.length && ms[mi]!.household_id < h.id) mi++
-    while (si < ss.length && ss[si]!.household_id < h.id) si++
-    while (ni < ns.length && ns[ni]!.household_id < h.id) ni++
-    const m0 = mi
+    const { members, needs } = inputs.get(h.id)!
     let disabled = false
     let woman = false
     let over45Unemployed = false
-    while (mi < ms.length && ms[mi]!.household_id === h.id) {
-      const m = ms[mi++]!
-      const age = ageOn(m.birth_date, now)
+    for (const m of members) {
       if (m.disability_grade !== null) disabled = true
       if (m.gender === 'female') woman = true
-      if (age > 45 && m.employment_status === 'unemployed') over45Unemployed = true
+      if (m.employment_status === 'unemployed' && ageFrom(m.birthYmd, today) > 45) over45Unemployed = true
     }
     b.addHousehold({
       id: h.id,
@@ -102,13 +181,9 @@ export async function loadPopulation(executor: Executor, ctx: ScoringContext, fi
       ),
       activeAssistance: active.get(h.id) ?? 0,
     })
-    while (ni < ns.length && ns[ni]!.household_id === h.id) {
-      const n = ns[ni++]!
-      b.addNeed(n.category, n.priority)
-    }
-    for (let k = m0; k < mi; k++) {
-      const m = ms[k]!
-      const age = ageOn(m.birth_date, now)
+    for (const n of needs) b.addNeed(n.category, n.priority)
+    for (const m of members) {
+      const age = ageFrom(m.birthYmd, today)
       b.addMember({
         id: m.id,
         age,
@@ -121,11 +196,7 @@ export async function loadPopulation(executor: Executor, ctx: ScoringContext, fi
         needsChildcareHours: m.needs_childcare_hours,
         available: age >= 16 && age <= 65 && !unavailable.includes(m.employment_status),
       })
-      while (si < ss.length && ss[si]!.household_id === h.id && ss[si]!.member_id < m.id) si++
-      while (si < ss.length && ss[si]!.household_id === h.id && ss[si]!.member_id === m.id) {
-        const s = ss[si++]!
-        b.addSkill(s.skill_code, s.level)
-      }
+      for (const s of m.skills) b.addSkill(s.code, s.level)
     }
   }
   return b.build()
