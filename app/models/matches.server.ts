@@ -270,18 +270,28 @@ export function topMatches(pop: Population, listing: MatchListing, ctx: ScoringC
   return { candidates, top }
 }
 
-/** Replaces a listing's stored matches with `rows`, unless it was unpublished meanwhile (then none). */
-async function storeListingMatches(listingId: string, rows: ReturnType<typeof rowOf>[]) {
+type ListingMatches = { listingId: string; rows: ReturnType<typeof rowOf>[] }
+
+/**
+ * Replaces each listing's stored matches with its `rows`, unless it was unpublished meanwhile
+ * (then none), for several listings in one transaction (a full rescore stores 10 at a time:
+ * one commit instead of ten).
+ */
+async function storeListingsMatches(batch: ListingMatches[]) {
+  if (batch.length === 0) return
   await db.transaction(async (tx) => {
     // Re-check under lock: a listing closed meanwhile keeps no matches.
-    const [current] = await tx.select({ status: listings.status }).from(listings).where(eq(listings.id, listingId)).for('share')
-    if (current?.status !== 'published') {
-      await tx.delete(matches).where(eq(matches.listingId, listingId))
-      return
+    const ids = batch.map((b) => b.listingId)
+    const current = await tx.select({ id: listings.id, status: listings.status }).from(listings).where(inArray(listings.id, ids)).orderBy(listings.id).for('share')
+    const open = new Set(current.filter((c) => c.status === 'published').map((c) => c.id))
+    const closed = ids.filter((id) => !open.has(id))
+    if (closed.length) await tx.delete(matches).where(inArray(matches.listingId, closed))
+    const live = batch.filter((b) => open.has(b.listingId))
+    for (const { listingId, rows } of live) {
+      const keep = rows.map((r) => r.householdId)
+      await tx.delete(matches).where(and(eq(matches.listingId, listingId), keep.length ? notInArray(matches.householdId, keep) : undefined))
     }
-    const keep = rows.map((r) => r.householdId)
-    await tx.delete(matches).where(and(eq(matches.listingId, listingId), keep.length ? notInArray(matches.householdId, keep) : undefined))
-    await upsertMatches(tx, rows)
+    await upsertMatches(tx, live.flatMap((b) => b.rows))
   })
 }
 
@@ -299,7 +309,7 @@ export async function scoreListing(listingId: string, options: { top?: number } 
   const pop = await loadPopulation(db, ctx, { where: candidateRule(row.listing) })
   const { top } = topMatches(pop, row.listing, ctx, options.top ?? TOP_PER_LISTING, false)
   const rows = top.map((s) => rowOf(row.listing, s))
-  await storeListingMatches(listingId, rows)
+  await storeListingsMatches([{ listingId, rows }])
   return { status: 'scored', candidates: pop.count, stored: rows.length }
 }
 
@@ -420,6 +430,8 @@ let cachedPopulation: { at: number; pop: Population } | undefined
  */
 async function rescorePopulation(ctx: ScoringContext) {
   if (cachedPopulation && Date.now() - cachedPopulation.at < 60_000) return cachedPopulation.pop
+  // A start-up warm-up still loading: wait for it, then load from the cache it filled.
+  await warming?.catch(() => undefined)
   const pop = await loadPopulation(db, ctx, { allConsenting: true })
   cachedPopulation = { at: Date.now(), pop }
   return pop
@@ -429,9 +441,16 @@ async function rescorePopulation(ctx: ScoringContext) {
  * Loads every consenting household's scoring inputs once, so this process's first publish
  * scores from the cache instead of loading ~20k households (workers call it at start-up).
  */
+let warming: Promise<unknown> | undefined
 export async function warmPopulationCache() {
   // Not kept as a rescore snapshot: a run that starts later must see households added meanwhile.
-  return (await loadPopulation(db, await scoringContext(), { allConsenting: true })).count
+  const load = scoringContext().then((ctx) => loadPopulation(db, ctx, { allConsenting: true }))
+  warming = load
+  try {
+    return (await load).count
+  } finally {
+    warming = undefined
+  }
 }
 
 /**
@@ -494,13 +513,15 @@ export async function rescoreChunk(runId: string, chunk: number) {
     .where(and(eq(listings.status, 'published'), gte(listings.id, c.firstId), lte(listings.id, c.lastId)))
     .orderBy(asc(listings.id))
   let scored = 0
-  for (let i = 0; i < ids.length; i += 100) {
-    for (const row of await loadListings(db, ids.slice(i, i + 100).map((r) => r.id))) {
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch: ListingMatches[] = []
+    for (const row of await loadListings(db, ids.slice(i, i + 10).map((r) => r.id))) {
       if (row.status !== 'published') continue
       const { top } = topMatches(pop, row.listing, ctx, TOP_PER_LISTING, true)
-      await storeListingMatches(row.listing.id, top.map((s) => rowOf(row.listing, s)))
+      batch.push({ listingId: row.listing.id, rows: top.map((s) => rowOf(row.listing, s)) })
       scored++
     }
+    await storeListingsMatches(batch)
   }
   await db.transaction(async (tx) => {
     const marked = await tx
