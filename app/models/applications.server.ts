@@ -53,10 +53,14 @@ type Offer = {
  * Offers for the resident's household, best first, with reasons and the application status.
  * Opening the list is the "viewed" step for matches not seen before.
  */
-export async function listOffersForResident(userId: string, filter: { kind?: ListingKind } = {}) {
+/** Offers a resident sees per page: a phone screen's worth of cards with their reasons. */
+export const OFFERS_PER_PAGE = 20
+
+export async function listOffersForResident(userId: string, filter: { kind?: ListingKind; page?: number } = {}) {
+  const page = Math.max(1, Math.floor(filter.page ?? 1))
   const household = await ownHousehold(userId)
-  if (!household) return { household: undefined, offers: [] as Offer[], applications: [] as Awaited<ReturnType<typeof residentApplications>> }
-  if (!household.consentGiven) return { household, offers: [] as Offer[], applications: await residentApplications(household.id) }
+  if (!household) return { household: undefined, offers: [] as Offer[], applications: [] as Awaited<ReturnType<typeof residentApplications>>, page, hasMore: false }
+  if (!household.consentGiven) return { household, offers: [] as Offer[], applications: await residentApplications(household.id), page, hasMore: false }
   const rows = await db
     .select({
       matchId: matches.id,
@@ -84,7 +88,10 @@ export async function listOffersForResident(userId: string, filter: { kind?: Lis
       ),
     )
     .orderBy(desc(matches.score), listings.id)
-    .limit(100)
+    .limit(OFFERS_PER_PAGE + 1)
+    .offset((page - 1) * OFFERS_PER_PAGE)
+  const hasMore = rows.length > OFFERS_PER_PAGE
+  rows.length = Math.min(rows.length, OFFERS_PER_PAGE)
   const unseen = rows.filter((r) => !r.viewedAt).map((r) => r.matchId)
   if (unseen.length) await db.update(matches).set({ viewedAt: new Date() }).where(and(inArray(matches.id, unseen), isNull(matches.viewedAt)))
   const names = await regionPathNames(rows.map((r) => r.regionCode))
@@ -92,6 +99,8 @@ export async function listOffersForResident(userId: string, filter: { kind?: Lis
     household,
     offers: rows.map((r): Offer => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode })),
     applications: await residentApplications(household.id),
+    page,
+    hasMore,
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createInvitation, redeemInvitation, setConsent } from '~/models/household.server'
-import { ApplicationError, applyToListing, decideApplication, inviteCandidate, listCandidates, listOffersForResident, respondToInvitation, withdrawApplication } from '~/models/applications.server'
+import { ApplicationError, applyToListing, decideApplication, inviteCandidate, listCandidates, listOffersForResident, OFFERS_PER_PAGE, respondToInvitation, withdrawApplication } from '~/models/applications.server'
 import { scoreHousehold } from '~/models/matches.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeListing } from '../factories/match-listings'
@@ -65,6 +65,22 @@ describe('applications and invitations', () => {
     expect((await candidate(second.id)).fullName).toBe('龙秀英')
     await withdrawApplication({ id: resident.id }, withdrawn.id)
     expect(await candidate(second.id)).toMatchObject({ status: 'withdrawn', fullName: null, phone: null, address: null, surname: '龙' })
+  })
+
+  it('pages the resident’s offers, best first, 20 to a page', async () => {
+    const org = await makeUser({ role: 'org_member' })
+    await Promise.all(Array.from({ length: 23 }, (_, i) => makeListing({ organizationId: org.organizationId!, regionCode: '522634', title: `分页岗位 ${i}` })))
+    const { resident } = await linkedHousehold('韦秀兰')
+    const first = await listOffersForResident(resident.id)
+    const second = await listOffersForResident(resident.id, { page: 2 })
+    expect(first.offers).toHaveLength(OFFERS_PER_PAGE)
+    expect(first.hasMore).toBe(true)
+    expect(second.offers.length).toBeGreaterThanOrEqual(3)
+    expect(second.hasMore).toBe(false)
+    const all = [...first.offers, ...second.offers]
+    expect(new Set(all.map((o) => o.listingId)).size).toBe(all.length)
+    expect(all.map((o) => o.score)).toEqual([...all.map((o) => o.score)].sort((a, b) => b - a))
+    expect((await listOffersForResident(resident.id, { page: 3 })).offers).toEqual([])
   })
 
   it('refuses applications without consent, twice, or to another organization’s listing decisions', async () => {

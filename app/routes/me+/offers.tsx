@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { listingKinds } from '@db/schema/listings/constants'
 import { ReasonList } from '~/components/reasons'
-import { ApplicationError, applyToListing, listOffersForResident, respondToInvitation, withdrawApplication } from '~/models/applications.server'
+import { ApplicationError, applyToListing, listOffersForResident, OFFERS_PER_PAGE, respondToInvitation, withdrawApplication } from '~/models/applications.server'
 import { skillNames } from '~/models/matches.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
@@ -13,9 +13,11 @@ export const handle = { i18n: ['common', 'households', 'matching', 'evaluation']
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'resident')
-  const kindParam = new URL(request.url).searchParams.get('kind')
-  const kind = listingKinds.find((k) => k === kindParam)
-  const [data, names] = await Promise.all([listOffersForResident(user.id, { kind }), skillNames(await i18next.getLocale(request))])
+  const params = new URL(request.url).searchParams
+  const kind = listingKinds.find((k) => k === params.get('kind'))
+  const pageParam = z.coerce.number().int().min(1).max(10_000).safeParse(params.get('page') ?? 1)
+  const page = pageParam.success ? pageParam.data : 1
+  const [data, names] = await Promise.all([listOffersForResident(user.id, { kind, page }), skillNames(await i18next.getLocale(request))])
   return json({
     linked: Boolean(data.household),
     consent: data.household?.consentGiven ?? false,
@@ -23,6 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     applications: data.applications,
     names,
     kind: kind ?? '',
+    page: data.page,
+    perPage: OFFERS_PER_PAGE,
+    hasMore: data.hasMore,
   })
 }
 
@@ -50,7 +55,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Offers() {
   const { t } = useTranslation(['matching', 'households', 'evaluation'])
-  const { linked, consent, offers, applications, names, kind } = useLoaderData<typeof loader>()
+  const { linked, consent, offers, applications, names, kind, page, perPage, hasMore } = useLoaderData<typeof loader>()
+  const pageLink = (p: number) => `?${new URLSearchParams({ ...(kind ? { kind } : {}), page: String(p) })}`
   const result = useActionData<typeof action>()
   if (!linked)
     return (
@@ -84,8 +90,8 @@ export default function Offers() {
           {t('offers.filter')}
         </button>
       </Form>
-      {consent && offers.length === 0 ? <p>{t('offers.none')}</p> : null}
-      <ol className="offer-list">
+      {consent && offers.length === 0 && page === 1 ? <p>{t('offers.none')}</p> : null}
+      <ol className="offer-list" start={(page - 1) * perPage + 1}>
         {offers.map((o) => (
           <li key={o.listingId} className="offer" data-testid="offer">
             <h2>
@@ -111,6 +117,12 @@ export default function Offers() {
           </li>
         ))}
       </ol>
+      {page > 1 || hasMore ? (
+        <p className="pager" data-testid="offers-pager">
+          {page > 1 ? <Link to={pageLink(page - 1)}>{t('common:pager.previous')}</Link> : null}
+          {hasMore ? <Link to={pageLink(page + 1)}>{t('common:pager.next')}</Link> : null}
+        </p>
+      ) : null}
       <h2>{t('offers.my_applications')}</h2>
       <ul data-testid="my-applications">
         {applications.map((a) => (
