@@ -2,6 +2,7 @@
 // It only enqueues jobs; workers/index.ts processes them.
 process.env.GONGJIAN_PROCESS ??= 'web'
 
+import cluster from 'node:cluster'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -164,7 +165,36 @@ function sameHost(origin: string, host: string | undefined) {
   }
 }
 
+/**
+ * WEB_CONCURRENCY > 1: a primary process forks that many web processes sharing the port
+ * (node:cluster) and restarts one that dies; SIGTERM/SIGINT stop them all. Rendering a page is
+ * CPU-bound JavaScript, so one process uses one core however many requests wait.
+ */
+function runCluster(processes: number) {
+  let stopping = false
+  const fork = () => cluster.fork({ GONGJIAN_PROCESS: 'web' })
+  for (let i = 0; i < processes; i++) fork()
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return
+    logger.error({ pid: worker.process.pid, code, signal }, 'web process died; starting another')
+    fork()
+  })
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true
+    logger.info({ signal }, 'web stopping')
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
+    const done = () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0)
+    cluster.on('exit', done)
+    done()
+    setTimeout(() => process.exit(0), 12_000).unref()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
 async function main() {
+  const processes = getEnv().WEB_CONCURRENCY
+  if (processes > 1 && cluster.isPrimary) return runCluster(processes)
   const app = await createApp()
   const port = getEnv().PORT
   const server = app.listen(port, () => logger.info({ port }, `web listening on http://localhost:${port}`))

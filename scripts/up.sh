@@ -14,6 +14,8 @@ export NODE_ENV=production
 export SECURE_COOKIES="${SECURE_COOKIES:-false}"
 # A local demo may run with the development keys; a real deployment sets its own (see .env.example).
 export GONGJIAN_ALLOW_DEV_KEYS="${GONGJIAN_ALLOW_DEV_KEYS:-true}"
+# One web process per core (node:cluster in app/server.ts).
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-$(nproc)}"
 
 node --import tsx workers/index.ts &
 workers=$!

@@ -20,6 +20,9 @@ const EnvSchema = z.object({
   MEILI_MASTER_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // Web processes sharing the port (node:cluster): one per core in production (scripts/up.sh
+  // sets it), one in development and tests.
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   // Keys for national ID numbers: HMAC key for the matching hash, AES-256 key (32 bytes, base64)
   // for the encrypted copy. The defaults are for development only; production refuses them.
   ID_HASH_KEY: z.string().min(16).default('gongjian-dev-id-hash-key-change-me'),
