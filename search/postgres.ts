@@ -3,6 +3,8 @@
 import { inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database, Executor } from '@db/client'
 import { listingSearchDocuments } from '@db/schema'
+import { listingKinds } from '@db/schema/listings/constants'
+import { organizationKinds } from '@db/schema/organizations/constants'
 import { emptyFacets, type Facets, type SearchDocument, type SearchEngine, type SearchFilters, type SearchHit, type SearchPage, type SearchQuery, type SearchResult, type SearchSort } from './engine'
 import { segmentForIndex, segmentQuery } from './segment'
 
@@ -96,10 +98,12 @@ export class PostgresSearchEngine implements SearchEngine {
 
   private filterConditions(filters: SearchFilters): SQL[] {
     const where: SQL[] = []
-    if (filters.kind?.length) where.push(sql`d.kind::text in ${sqlList(filters.kind)}`)
+    // Kinds compare as the enum (not `kind::text`), so the btree index on kind can serve them; a value
+    // outside the enum matches nothing, as it did when compared as text.
+    if (filters.kind?.length) where.push(enumIn(sql`d.kind`, filters.kind, listingKinds, 'listing_kind'))
     if (filters.category?.length) where.push(sql`d.categories && ${textArray(filters.category)}`)
     if (filters.targetGroup?.length) where.push(sql`d.target_groups && ${textArray(filters.targetGroup)}`)
-    if (filters.organizationKind?.length) where.push(sql`d.organization_kind::text in ${sqlList(filters.organizationKind)}`)
+    if (filters.organizationKind?.length) where.push(enumIn(sql`d.organization_kind`, filters.organizationKind, organizationKinds, 'organization_kind'))
     if (filters.region) where.push(sql`d.region_code like ${`${filters.region.replace(/[^0-9]/g, '')}%`}`)
     return where
   }
@@ -169,9 +173,11 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 }
 
-function sqlList(values: string[]) {
-  return sql`(${sql.join(
-    values.map((v) => sql`${v}`),
+function enumIn(column: SQL, values: readonly string[], allowed: readonly string[], type: string) {
+  const known = [...new Set(values.filter((v) => allowed.includes(v)))]
+  if (!known.length) return sql`false`
+  return sql`${column} in (${sql.join(
+    known.map((v) => sql`${v}::${sql.raw(type)}`),
     sql`, `,
   )})`
 }
