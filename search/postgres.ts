@@ -1,7 +1,8 @@
 // Default engine: a tsvector ('simple' configuration over jieba-segmented words) with a GIN
 // index, plus a pg_trgm fallback for typos and partial words. See docs/decisions/010-search-engine.md.
 import { inArray, sql, type SQL } from 'drizzle-orm'
-import type { Database, Executor } from '@db/client'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { Database } from '@db/client'
 import { listingSearchDocuments } from '@db/schema'
 import { listingKinds } from '@db/schema/listings/constants'
 import { organizationKinds } from '@db/schema/organizations/constants'
@@ -11,6 +12,17 @@ import { segmentForIndex, segmentQuery } from './segment'
 /** Below this word similarity a fuzzy candidate is noise. */
 const FUZZY_THRESHOLD = 0.25
 
+/**
+ * Set for a text search's transaction only. `a <% b` is word_similarity(a, b) >= this threshold. The
+ * planner prices `@@` and word_similarity() like an addition, so once a word is common (招聘: a fifth of
+ * all documents) it picks a sequential scan that evaluates them on every document (招聘: 15–25 ms)
+ * instead of the GIN indexes (5 ms); with sequential scans off it reads the indexes.
+ */
+const TEXT_SEARCH_SETTINGS = `select set_config('pg_trgm.word_similarity_threshold', '${FUZZY_THRESHOLD}', true), set_config('enable_seqscan', 'off', true)`
+
+/** Renders the search statements for postgres.js (drizzle's execute() cannot send prepared statements). */
+const dialect = new PgDialect()
+
 function tsQueryTerm(word: string) {
   // Quote each word as a lexeme so characters like ':' or '&' never become operators.
   return `'${word.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`
@@ -18,7 +30,7 @@ function tsQueryTerm(word: string) {
 
 export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres'
-  constructor(private readonly db: Executor) {}
+  constructor(private readonly db: Database) {}
 
   async index(documents: SearchDocument[]) {
     if (!documents.length) return
@@ -75,7 +87,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const columns = sql`d.listing_id, d.kind, d.title, d.organization_id, d.organization_kind, d.region_code, d.categories, d.target_groups, d.published_at`
     if (words.length === 0) {
       const matched = sql`select ${columns}, 0 as rank from listing_search_documents d ${whereClause(filterSql)}`
-      return this.run(this.db, matched, false, sort, page, query.viewerRegion)
+      return this.run(matched, false, sort, page, query.viewerRegion)
     }
     const tsquery = sql`to_tsquery('simple', ${words.map(tsQueryTerm).join(' & ')})`
     // Relevance in coarse tiers (rank/(rank+1), one decimal), so region proximity and freshness
@@ -94,21 +106,7 @@ export class PostgresSearchEngine implements SearchEngine {
       from listing_search_documents d ${whereClause([sql`not exists (select from exact)`, ...filterSql, sql`${text} <% d.trigram_text`])}`
     const matched = sql`exact as materialized (${exact}), fuzzy as materialized (${fuzzy}),
       matched_rows as not materialized (select * from exact union all select * from fuzzy)`
-    // The planner prices `@@` and word_similarity() like an addition, so once a word is common
-    // (招聘: a fifth of all documents) it picks a sequential scan that evaluates them on every
-    // document (招聘: 15–25 ms) instead of the GIN indexes (5 ms); with sequential scans off it reads
-    // the indexes. Both settings last for this transaction only.
-    // The two statements are pipelined: one round trip instead of two. A drizzle query is sent when its
-    // .then() is called (`await` calls it a microtask later), so the settings are started explicitly,
-    // before the search; run() checks that the search saw them.
-    return (this.db as Database).transaction(async (tx) => {
-      const settings = tx
-        .execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`)
-        .then(() => undefined)
-      const search = this.run(tx, matched, true, sort, page, query.viewerRegion)
-      const [, result] = await Promise.all([settings, search])
-      return result
-    })
+    return this.run(matched, true, sort, page, query.viewerRegion)
   }
 
   private filterConditions(filters: SearchFilters): SQL[] {
@@ -127,8 +125,13 @@ export class PostgresSearchEngine implements SearchEngine {
    * One statement: the matching documents are found (and ranked) once, then the page of hits and the
    * facets are read from them. `matched` is either one select (browse) or CTEs ending in `matched_rows`
    * (text search: exact matches, else the fuzzy fallback).
+   *
+   * Sent as a prepared statement: planning this statement took about 2 ms of a 4–5 ms search, and there
+   * are few statement shapes (which filters are present), so each connection plans a shape a few times
+   * and then PostgreSQL may settle on a generic plan (plan_cache_mode auto: only when it does not look
+   * costlier than the plans made for the actual values).
    */
-  private async run(db: Executor, matched: SQL, textSearch: boolean, sort: SearchSort, page: SearchPage, viewerRegion: string | undefined): Promise<SearchResult> {
+  private async run(matched: SQL, textSearch: boolean, sort: SearchSort, page: SearchPage, viewerRegion: string | undefined): Promise<SearchResult> {
     const proximity = viewerRegion
       ? sql`(case when left(d.region_code, 12) = left(${viewerRegion}, 12) and length(${viewerRegion}) >= 12 then 5
           when left(d.region_code, 9) = left(${viewerRegion}, 9) and length(${viewerRegion}) >= 9 then 4
@@ -148,7 +151,7 @@ export class PostgresSearchEngine implements SearchEngine {
     // Facets: the matches are first grouped by all five facet columns at once (a few hundred groups
     // even when thousands match), and each facet sums those groups — one pass over the matches instead
     // of five, and the arrays are unnested per group, not per match.
-    const [result] = (await db.execute(sql`
+    const statement = dialect.sqlToQuery(sql`
       with ${textSearch ? matched : sql`matched_rows as materialized (${matched})`},
       groups as materialized (
         select kind, organization_kind, left(region_code, 6) as county, categories, target_groups, count(*)::int as n
@@ -165,15 +168,19 @@ export class PostgresSearchEngine implements SearchEngine {
               from (select * from matched_rows d order by ${order} limit ${page.perPage} offset ${offset}) d
               join organizations o on o.id = d.organization_id) as hits,
              (select coalesce(json_agg(f), '[]'::json) from facets f) as facets,
-             ${textSearch ? sql`not exists (select from exact)` : sql`false`} as fuzzy,
-             current_setting('pg_trgm.word_similarity_threshold', true) as threshold`)) as unknown as Array<{
+             ${textSearch ? sql`not exists (select from exact)` : sql`false`} as fuzzy`)
+    const client = this.db.$client
+    const params = statement.params as never[]
+    // A text search pipelines its settings and the search in one transaction (postgres.js sends an
+    // array of queries together, in order).
+    const rows = textSearch
+      ? (await client.begin((tx) => [tx.unsafe(TEXT_SEARCH_SETTINGS, [], { prepare: true }), tx.unsafe(statement.sql, params, { prepare: true })]))[1]
+      : await client.unsafe(statement.sql, params, { prepare: true })
+    const [result] = rows as unknown as Array<{
       hits: Array<Record<string, unknown>>
       facets: Array<{ facet: keyof Facets; value: string; n: number }>
       fuzzy: boolean
-      threshold: string | null
     }>
-    if (textSearch && result!.threshold !== String(FUZZY_THRESHOLD)) throw new Error(`search ran without its settings (pg_trgm.word_similarity_threshold = ${result!.threshold})`)
-    const rows = result!.hits
     const facetRows = result!.facets
     const facets = emptyFacets()
     let total = 0
@@ -181,7 +188,7 @@ export class PostgresSearchEngine implements SearchEngine {
       facets[f.facet][f.value] = f.n
       if (f.facet === 'kind') total += f.n
     }
-    const hits: SearchHit[] = rows.map((r) => ({
+    const hits: SearchHit[] = result!.hits.map((r) => ({
       id: String(r.id),
       kind: r.kind as SearchHit['kind'],
       title: String(r.title),

@@ -2,8 +2,9 @@
 // settings, the typo fallback only runs when nothing matches exactly, and every filter can be served by
 // an index. Plans are read with EXPLAIN on the statements the engine really sends.
 import { randomUUID } from 'node:crypto'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { drizzle } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
 import * as schema from '@db/schema'
 import { listings } from '@db/schema'
 import type { SearchDocument } from '@search/engine'
@@ -14,6 +15,15 @@ import { makeOrganization } from '../factories/users'
 type Logged = { query: string; params: unknown[] }
 let log: Logged[] = []
 let engine: PostgresSearchEngine
+// The engine's own connection, with every statement it sends logged (transaction control and
+// postgres.js's own catalog lookup left out).
+const logged = postgres(process.env.DATABASE_URL!, {
+  max: 1,
+  onnotice: () => {},
+  types: {},
+  debug: (_connection, query, params) => void (/^(begin|commit|rollback)\b|pg_catalog\.pg_type/i.test(query.trim()) || log.push({ query, params })),
+})
+afterAll(() => logged.end())
 
 const regions = ['522634001', '522630002', '621102204', '410225001']
 const titles = ['雷山县电子厂招聘焊工', '苗绣电商培训班', '冬季棉被捐赠', '留守儿童课后托管项目', '定西市马铃薯种植培训']
@@ -42,14 +52,14 @@ beforeAll(async () => {
   )
   await new PostgresSearchEngine(db).index(docs)
   await getConnection().sql`analyze listing_search_documents`
-  const logging = drizzle(getConnection().sql, { schema, casing: 'snake_case', logger: { logQuery: (query, params) => void log.push({ query, params }) } })
-  engine = new PostgresSearchEngine(logging)
+  engine = new PostgresSearchEngine(drizzle(logged, { schema, casing: 'snake_case' }))
 })
 
+/** The distinct statements a search sends (postgres.js logs a new prepared statement twice: describe, then execute). */
 async function statements(run: () => Promise<unknown>) {
   log = []
   await run()
-  return log
+  return log.filter((entry, i) => log.findIndex((other) => other.query === entry.query) === i)
 }
 
 /** EXPLAIN ANALYZE of the engine's search statement, after its own settings statement when it sent one. */
