@@ -169,14 +169,7 @@ export class PostgresSearchEngine implements SearchEngine {
               join organizations o on o.id = d.organization_id) as hits,
              (select coalesce(json_agg(f), '[]'::json) from facets f) as facets,
              ${textSearch ? sql`not exists (select from exact)` : sql`false`} as fuzzy`)
-    const client = this.db.$client
-    const params = statement.params as never[]
-    // A text search pipelines its settings and the search in one transaction (postgres.js sends an
-    // array of queries together, in order).
-    const rows = textSearch
-      ? (await client.begin((tx) => [tx.unsafe(TEXT_SEARCH_SETTINGS, [], { prepare: true }), tx.unsafe(statement.sql, params, { prepare: true })]))[1]
-      : await client.unsafe(statement.sql, params, { prepare: true })
-    const [result] = rows as unknown as Array<{
+    const [result] = (await this.send(statement.sql, statement.params as never[], textSearch)) as unknown as Array<{
       hits: Array<Record<string, unknown>>
       facets: Array<{ facet: keyof Facets; value: string; n: number }>
       fuzzy: boolean
@@ -201,6 +194,27 @@ export class PostgresSearchEngine implements SearchEngine {
       publishedAt: new Date(r.published_at as string).toISOString(),
     }))
     return { hits, total, facets, fuzzy: result!.fuzzy }
+  }
+
+  /**
+   * A text search's settings (TEXT_SEARCH_SETTINGS) last for its transaction only. Begin, settings,
+   * search and commit go out together on one reserved connection — one round trip instead of three
+   * (sql.begin() waits for BEGIN, then for COMMIT). postgres.js sends them in the order they are
+   * executed, and after an error the server still runs the COMMIT (which then rolls back).
+   */
+  private async send(statement: string, params: never[], textSearch: boolean) {
+    const client = this.db.$client
+    if (!textSearch) return client.unsafe(statement, params, { prepare: true })
+    const connection = await client.reserve()
+    try {
+      const sent = [connection`begin`, connection.unsafe(TEXT_SEARCH_SETTINGS, [], { prepare: true }), connection.unsafe(statement, params, { prepare: true }), connection`commit`]
+      const results = await Promise.allSettled(sent.map((query) => query.execute()))
+      const failed = results.find((r) => r.status === 'rejected')
+      if (failed) throw failed.reason
+      return (results[2] as PromiseFulfilledResult<Awaited<(typeof sent)[2]>>).value
+    } finally {
+      connection.release()
+    }
   }
 }
 

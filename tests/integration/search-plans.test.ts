@@ -90,6 +90,15 @@ describe('PostgreSQL search engine query shape', () => {
     expect(browse).toHaveLength(1)
   })
 
+  it('leaves the connection out of the transaction and without the settings when a search fails', async () => {
+    // PostgreSQL refuses a NUL in a text parameter: the search statement fails after BEGIN and the settings.
+    await expect(engine.search({ text: '焊工' }, { category: ['employment\u0000'] }, 'relevance', { page: 1, perPage: 20 })).rejects.toThrow()
+    // The same (only) connection: not stuck in an aborted transaction, and sequential scans are back on.
+    const [row] = await logged`select current_setting('enable_seqscan') as seqscan, current_setting('pg_trgm.word_similarity_threshold') as threshold`
+    expect(row).toEqual({ seqscan: 'on', threshold: '0.6' })
+    expect((await engine.search({ text: '焊工' }, {}, 'relevance', { page: 1, perPage: 20 })).total).toBeGreaterThan(0)
+  })
+
   it('never scans every document for a text search, whatever the filters', async () => {
     const sent = await statements(() => engine.search({ text: '培训' }, { kind: ['training'], region: '5226', category: ['education'] }, 'relevance', { page: 1, perPage: 20 }))
     expect(await plan(sent)).not.toMatch(/Seq Scan on listing_search_documents/)
