@@ -16,7 +16,8 @@ export const db = new Proxy({} as Database, {
   get(_target, property) {
     const real = getConnection().db
     const value = Reflect.get(real, property, real)
-    return typeof value === 'function' ? value.bind(real) : value
+    // `$client` is the postgres.js client: a function whose methods (unsafe, begin…) a bound copy would lose.
+    return typeof value === 'function' && property !== '$client' ? value.bind(real) : value
   },
 })
 

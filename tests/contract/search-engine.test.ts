@@ -92,6 +92,48 @@ for (const engine of engines) {
       expect((await search.search({ text: '焊工' }, { kind: ['donation'] }, 'relevance', page)).total).toBe(0)
     })
 
+    it('counts the total and the facets over every match of a text search within the filters, not over the page', async () => {
+      const search = await setup()
+      const welder = await search.search({ text: '焊工' }, {}, 'relevance', { page: 2, perPage: 1 })
+      expect(welder.hits).toHaveLength(1)
+      expect(welder.total).toBe(2)
+      expect(welder.fuzzy).toBe(false)
+      expect(welder.facets.kind).toEqual({ job: 2 })
+      expect(welder.facets.region).toEqual({ '522634': 1, '621102': 1 })
+      expect(welder.facets.organizationKind).toEqual({ enterprise: 2 })
+      expect(welder.facets.category).toEqual({ employment: 2 })
+      expect(welder.facets.targetGroup).toEqual({ rural_low_income: 1 })
+      const near = await search.search({ text: '焊工' }, { region: '52', kind: ['job'] }, 'relevance', page)
+      expect(near.hits.map((h) => key(h.id))).toEqual(['welder'])
+      expect(near.total).toBe(1)
+      expect(near.facets.kind).toEqual({ job: 1 })
+      expect(near.facets.region).toEqual({ '522634': 1 })
+      // Several categories on one listing each count it once.
+      const childcare = await search.search({ text: '托管' }, {}, 'relevance', page)
+      expect(childcare.facets.category).toEqual({ childcare: 1, education: 1 })
+      expect(childcare.facets.targetGroup).toEqual({ left_behind_children: 1 })
+    })
+
+    it.skipIf(engine.name !== 'postgres')('counts the fuzzy fallback like any other answer, and ignores a filter value outside the enums', async () => {
+      const search = await setup()
+      // 焊公 is a typo: no document has the word, the trigram fallback answers.
+      const typo = await search.search({ text: '焊公' }, {}, 'relevance', page)
+      expect(typo.fuzzy).toBe(true)
+      expect(typo.hits.map((h) => key(h.id)).sort()).toEqual(['welder', 'welder-far'])
+      expect(typo.total).toBe(2)
+      expect(typo.facets.kind).toEqual({ job: 2 })
+      expect(typo.facets.region).toEqual({ '522634': 1, '621102': 1 })
+      // Within the filters: the fallback also respects them.
+      const typoNear = await search.search({ text: '焊公' }, { region: '5226' }, 'relevance', page)
+      expect(typoNear.hits.map((h) => key(h.id))).toEqual(['welder'])
+      expect(typoNear.facets.region).toEqual({ '522634': 1 })
+      // Kinds compare as enums; an unknown value matches nothing instead of failing the query.
+      const unknown = await search.search({ text: '焊工' }, { kind: ['job', 'nonsense' as 'job'] }, 'relevance', page)
+      expect(unknown.total).toBe(2)
+      expect((await search.search({}, { kind: ['nonsense' as 'job'], organizationKind: ['enterprise'] }, 'newest', page)).total).toBe(0)
+      expect((await search.search({}, { organizationKind: ['nonsense' as 'enterprise'] }, 'newest', page)).total).toBe(0)
+    })
+
     it('still finds a listing for a small typo or a partial word', async () => {
       const search = await setup()
       const typo = await search.search({ text: '棉被子捐赠' }, {}, 'relevance', page)

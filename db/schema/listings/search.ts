@@ -39,7 +39,9 @@ export const listingSearchDocuments = pgTable(
     index('listing_search_documents_categories_gin').using('gin', t.categories),
     index('listing_search_documents_target_groups_gin').using('gin', t.targetGroups),
     index().on(t.kind),
-    index().on(t.regionCode),
+    // The region filter is a code prefix (`region_code like '5226%'`); a plain btree cannot serve LIKE
+    // under the database's C.UTF-8 collation, the pattern operator class can.
+    index('listing_search_documents_region_code_prefix').on(t.regionCode.op('varchar_pattern_ops')),
     index().on(t.organizationId),
   ],
 )

@@ -1,0 +1,2 @@
+DROP INDEX "listing_search_documents_region_code_index";--> statement-breakpoint
+CREATE INDEX "listing_search_documents_region_code_prefix" ON "listing_search_documents" USING btree ("region_code" varchar_pattern_ops);
