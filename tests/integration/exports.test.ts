@@ -87,6 +87,12 @@ describe('listing exports', () => {
 
     const filtered = parse((await (await client.get('/listings.csv?kind=training&region=6211')).text()).replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>
     expect(filtered.map((r) => r.id)).toEqual([training])
+
+    // The browse page offers both files with the filters it shows.
+    const page = await (await client.get('/listings?kind=training&region=6211')).text()
+    expect(page).toContain('导出当前结果')
+    expect(page).toContain('href="/listings.csv?kind=training&amp;region=6211"')
+    expect(page).toContain('href="/listings.hsds.json?kind=training&amp;region=6211"')
   })
 
   it('HSDS JSON: a valid HSDS 3.0 service list of published listings with organization and location, without personal data', async () => {

@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { browseListings, parseBrowseQuery, type BrowseQuery } from '~/models/listing-search.server'
 import { getOrganization } from '~/models/organization.server'
@@ -35,6 +35,7 @@ function href(query: BrowseQuery, change: Partial<BrowseQuery>) {
 export default function Browse() {
   const { t, i18n } = useTranslation(['listings', 'common'])
   const { query, result } = useLoaderData<typeof loader>()
+  const { search } = useLocation()
   const facet = (name: 'kind' | 'category' | 'targetGroup' | 'organizationKind', param: 'kind' | 'category' | 'group' | 'orgKind', labels: string) => {
     const counts = result.facets[name]
     const chosen = new Set<string>(query[param])
@@ -95,6 +96,16 @@ export default function Browse() {
       </Form>
       <section className="results" aria-live="polite">
         <p data-testid="result-count">{t('listings:browse.results', { count: result.total })}</p>
+        {/* The same filters as the page, as files (resource routes: a plain link, not client navigation). */}
+        <p className="muted" data-testid="export-links">
+          {t('listings:browse.export')}
+          {t('common:label_separator')}
+          <a href={`/listings.csv${search}`} download>
+            CSV
+          </a>
+          {' · '}
+          <a href={`/listings.hsds.json${search}`}>HSDS JSON</a>
+        </p>
         {result.fuzzy ? <p className="notice">{t('listings:browse.fuzzy')}</p> : null}
         {result.total === 0 ? (
           <div className="empty" data-testid="empty-results">
