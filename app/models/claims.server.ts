@@ -9,7 +9,7 @@ import type { Executor } from '@db/client'
 import { listings, milestoneSubmissions, organizations, projectClaims, projectDetails, projectMilestones } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import { escrowAccount, FlowError, organizationMoneyAccount, type Actor } from './donations.server'
+import { existingEscrowAccount, FlowError, organizationMoneyAccount, type Actor } from './donations.server'
 import { createTransfers, getAccount, parseAmount, type TransferInput } from './ledger.server'
 import { ledgerTransfers } from '@db/schema'
 import { sql } from 'drizzle-orm'
@@ -119,7 +119,9 @@ export async function reviewSubmission(actor: Actor, submissionId: string, input
     }
     const [milestone] = await tx.select().from(projectMilestones).where(eq(projectMilestones.id, submission.milestoneId))
     const due = milestoneAmount(claim!.budget, milestone!.budgetSharePercent)
-    const escrow = await escrowAccount(tx, claim!.listingId)
+    // Nobody ever pledged to the project: nothing to pay (and no escrow account to create for it).
+    const escrow = await existingEscrowAccount(tx, claim!.listingId)
+    if (!escrow) throw new FlowError('escrow_empty')
     const locked = (await getAccount(tx, escrow.id))!
     let available = new Decimal(locked.creditsPosted).minus(locked.debitsPosted).minus(locked.debitsPending)
     const batch: TransferInput[] = []

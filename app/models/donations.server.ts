@@ -54,7 +54,7 @@ export function escrowAccount(executor: Executor, listingId: string) {
 }
 
 /** The listing's escrow account if anyone ever pledged to it (never creates one). */
-async function existingEscrowAccount(executor: Executor, listingId: string) {
+export async function existingEscrowAccount(executor: Executor, listingId: string) {
   const [escrow] = await executor
     .select()
     .from(ledgerAccounts)

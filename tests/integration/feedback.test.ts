@@ -4,11 +4,13 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { applications, auditEntries, feedback } from '@db/schema'
 import { decideApplication } from '~/models/applications.server'
+import { decideClaim, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
+import { pledgeMoney } from '~/models/donations.server'
 import { confirmDistribution, distributeLot, registerLot } from '~/models/lots.server'
 import { FeedbackError, pendingFeedbackForResident, submitFeedback } from '~/models/feedback.server'
 import { db } from '~/utils/db.server'
 import { makeCaseworker } from '../factories/households'
-import { makeItemDonationListing, makeRecipient } from '../factories/ledger'
+import { makeItemDonationListing, makeProject, makeRecipient } from '../factories/ledger'
 import { makeListing } from '../factories/match-listings'
 import { makeOrganization, makeUser } from '../factories/users'
 import { TestClient, textOf } from '../setup/app'
@@ -85,6 +87,39 @@ describe('feedback by the resident', () => {
     expect(pending.map((p) => [p.subject, p.subjectId])).toContainEqual(['distribution', result.distributions[0]!.id])
     const saved = await submitFeedback({ id: resident.id, role: 'resident' }, { subject: 'distribution', subjectId: result.distributions[0]!.id, satisfaction: '4', capability: '2', integration: '3' })
     expect(saved).toMatchObject({ ok: true, feedback: { listingId: listing.id, organizationId: org.id, regionCode: '522634101001' } })
+  })
+})
+
+describe('feedback on a project milestone', () => {
+  it('asks the project’s households once a milestone is approved, and evaluates the NGO that delivered it', async () => {
+    const ownerOrg = await makeOrganization({ kind: 'mass_org', massOrgSubtype: 'womens_federation' })
+    const owner = { id: (await makeUser({ role: 'org_member', organizationId: ownerOrg.id })).id, role: 'org_member' as const, organizationId: ownerOrg.id }
+    const ngo = await makeOrganization({ kind: 'social_org' })
+    const ngoUser = { id: (await makeUser({ role: 'org_member', organizationId: ngo.id })).id, role: 'org_member' as const, organizationId: ngo.id }
+    const { listing, milestones } = await makeProject({ organizationId: ownerOrg.id, budget: '10000', shares: ['40', '60'] })
+    const resident = await makeUser({ role: 'resident' })
+    const file = await makeRecipient(listing.id, { resident })
+    const bystander = await makeUser({ role: 'resident' })
+    await makeRecipient(listing.id, { resident: bystander, status: 'rejected' })
+    const claim = await submitClaim(ngoUser, { listingId: listing.id, plan: '每周两次课后陪伴与作业辅导', budget: '8000' })
+    await decideClaim(owner, claim.id, true)
+    const submission = await submitMilestoneEvidence(ngoUser, { claimId: claim.id, milestoneId: milestones[0]!.id, evidence: '活动照片 20 张，签到表' })
+    const milestonePending = async (userId: string) => (await pendingFeedbackForResident(userId)).filter((p) => p.subject === 'milestone')
+    // Submitted is not delivered: nothing to evaluate until the owner approves it. Nobody has
+    // pledged yet (in this database no one ever has): approving is refused as an empty escrow.
+    expect(await milestonePending(resident.id)).toEqual([])
+    await expect(reviewSubmission(owner, submission.id, { approve: true })).rejects.toMatchObject({ code: 'escrow_empty' })
+    await pledgeMoney({ id: (await makeUser({ role: 'donor' })).id, role: 'donor', organizationId: null }, { listingId: listing.id, amount: '5000', key: randomUUID() })
+    expect((await reviewSubmission(owner, submission.id, { approve: true })).paid).toBe('3200.00')
+    expect((await milestonePending(resident.id)).map((p) => [p.subjectId, p.organizationId, p.detail])).toEqual([[submission.id, ngo.id, '第1阶段']])
+    // A household the project did not accept is not asked.
+    expect(await milestonePending(bystander.id)).toEqual([])
+    await expect(submitFeedback({ id: bystander.id, role: 'resident' }, { subject: 'milestone', subjectId: submission.id, satisfaction: '5', capability: '5', integration: '5' })).rejects.toBeInstanceOf(FeedbackError)
+
+    const saved = await submitFeedback({ id: resident.id, role: 'resident' }, { subject: 'milestone', subjectId: submission.id, satisfaction: '4', capability: '5', integration: '4', comment: '孩子作业有人辅导了' })
+    expect(saved).toMatchObject({ ok: true, feedback: { subject: 'milestone', milestoneSubmissionId: submission.id, listingId: listing.id, organizationId: ngo.id } })
+    expect(await milestonePending(resident.id)).toEqual([])
+    expect(await feedbackRows(file.id)).toHaveLength(1)
   })
 })
 
