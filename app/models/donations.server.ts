@@ -207,14 +207,15 @@ export async function releaseDonationListing(actor: Actor, listingId: string) {
   return defaultDb.transaction(async (tx) => {
     const listing = await requireListingOwner(tx, actor, listingId)
     if (listing.kind !== 'donation') throw new FlowError('listing_not_money')
-    const escrow = await escrowAccount(tx, listingId)
-    const org = await organizationMoneyAccount(tx, listing.organizationId)
-    const holds = await openHoldsOf(tx, escrow.id)
+    // Never pledged to: nothing to release, and no accounts are created for it.
+    const escrow = await existingEscrowAccount(tx, listingId)
+    const holds = escrow ? await openHoldsOf(tx, escrow.id) : []
     const now = new Date()
     const live = holds.filter((h) => !h.expiresAt || h.expiresAt > now)
+    const org = live.length ? await organizationMoneyAccount(tx, listing.organizationId) : null
     const batch: TransferInput[] = live.flatMap((h) => [
       { id: `release-${h.id}`, code: 'release' as const, postPending: true, pendingId: h.id, listingId, actorId: actor.id },
-      { id: `payout-${h.id}`, code: 'payout' as const, debitAccountId: escrow.id, creditAccountId: org.id, amount: h.amount, listingId, actorId: actor.id },
+      { id: `payout-${h.id}`, code: 'payout' as const, debitAccountId: escrow!.id, creditAccountId: org!.id, amount: h.amount, listingId, actorId: actor.id },
     ])
     if (batch.length) await createTransfers(batch, { tx, now })
     const total = live.reduce((s, h) => s.plus(h.amount), new Decimal(0))
