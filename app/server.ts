@@ -172,12 +172,23 @@ function sameHost(origin: string, host: string | undefined) {
  */
 function runCluster(processes: number) {
   let stopping = false
-  const fork = () => cluster.fork({ GONGJIAN_PROCESS: 'web' })
+  const forkedAt = new Map<number, number>()
+  let quickDeaths = 0
+  const fork = () => {
+    const worker = cluster.fork({ GONGJIAN_PROCESS: 'web' })
+    forkedAt.set(worker.id, Date.now())
+  }
   for (let i = 0; i < processes; i++) fork()
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return
-    logger.error({ pid: worker.process.pid, code, signal }, 'web process died; starting another')
-    fork()
+    // A process that dies soon after start (bad build, database refusing connections) is
+    // restarted after a growing pause instead of in a tight loop.
+    const lived = Date.now() - (forkedAt.get(worker.id) ?? 0)
+    forkedAt.delete(worker.id)
+    quickDeaths = lived < 10_000 ? quickDeaths + 1 : 0
+    const delay = quickDeaths ? Math.min(30_000, 500 * 2 ** quickDeaths) : 0
+    logger.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'web process died; starting another')
+    setTimeout(() => stopping || fork(), delay)
   })
   const stop = (signal: NodeJS.Signals) => {
     stopping = true
@@ -198,7 +209,11 @@ async function main() {
   const app = await createApp()
   const port = getEnv().PORT
   const server = app.listen(port, () => logger.info({ port }, `web listening on http://localhost:${port}`))
+  let stopping = false
   const stop = (signal: string) => {
+    // Under up.sh a Ctrl-C reaches a web process from the terminal, the cluster primary and the trap.
+    if (stopping) return
+    stopping = true
     logger.info({ signal }, 'web stopping')
     server.close(async () => {
       await closeQueues()

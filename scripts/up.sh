@@ -14,8 +14,10 @@ export NODE_ENV=production
 export SECURE_COOKIES="${SECURE_COOKIES:-false}"
 # A local demo may run with the development keys; a real deployment sets its own (see .env.example).
 export GONGJIAN_ALLOW_DEV_KEYS="${GONGJIAN_ALLOW_DEV_KEYS:-true}"
-# One web process per core (node:cluster in app/server.ts).
-export WEB_CONCURRENCY="${WEB_CONCURRENCY:-$(nproc)}"
+# One web process per core (node:cluster in app/server.ts), at most 8: each holds DB_POOL_MAX
+# PostgreSQL connections, and the server's default max_connections is 100.
+cores=$(nproc)
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-$(( cores < 8 ? cores : 8 ))}"
 
 node --import tsx workers/index.ts &
 workers=$!

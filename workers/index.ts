@@ -131,14 +131,15 @@ async function main() {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
-  host = startWorkers()
-  await registerSchedules()
-  logger.info({ queues: Object.keys(processors) }, 'workers started')
-  // In the background: jobs run meanwhile; a publish scored before it ends loads what it needs.
+  // Started before the workers (a rescore chunk picked up at once then waits for it instead of
+  // loading everything a second time), in the background: other jobs run meanwhile.
   const started = Date.now()
   warmPopulationCache()
     .then((households) => logger.info({ households, ms: Date.now() - started }, 'matching cache warmed'))
     .catch((error: unknown) => stopping || logger.warn({ err: (error as Error).message }, 'could not warm the matching cache'))
+  host = startWorkers()
+  await registerSchedules()
+  logger.info({ queues: Object.keys(processors) }, 'workers started')
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -270,28 +270,26 @@ export function topMatches(pop: Population, listing: MatchListing, ctx: ScoringC
   return { candidates, top }
 }
 
-type ListingMatches = { listingId: string; rows: ReturnType<typeof rowOf>[] }
-
 /**
- * Replaces each listing's stored matches with its `rows`, unless it was unpublished meanwhile
- * (then none), for several listings in one transaction (a full rescore stores 10 at a time:
- * one commit instead of ten).
+ * Replaces a listing's stored matches with `rows`, unless it was unpublished meanwhile (then none).
+ * One listing per transaction: a transaction holding several listings' rows of one household could
+ * deadlock with that household's own rescore or a consent withdrawal (they lock its rows in another
+ * order). `asyncCommit`: a full rescore does not wait for each commit to reach the disk; its chunk's
+ * "done" mark is a normal commit, which flushes the WAL before it (so all of these) with it, and a
+ * crash before that only loses derived rows the re-run chunk rewrites.
  */
-async function storeListingsMatches(batch: ListingMatches[]) {
-  if (batch.length === 0) return
+async function storeListingMatches(listingId: string, rows: ReturnType<typeof rowOf>[], options: { asyncCommit?: boolean } = {}) {
   await db.transaction(async (tx) => {
+    if (options.asyncCommit) await tx.execute(sql`set local synchronous_commit = off`)
     // Re-check under lock: a listing closed meanwhile keeps no matches.
-    const ids = batch.map((b) => b.listingId)
-    const current = await tx.select({ id: listings.id, status: listings.status }).from(listings).where(inArray(listings.id, ids)).orderBy(listings.id).for('share')
-    const open = new Set(current.filter((c) => c.status === 'published').map((c) => c.id))
-    const closed = ids.filter((id) => !open.has(id))
-    if (closed.length) await tx.delete(matches).where(inArray(matches.listingId, closed))
-    const live = batch.filter((b) => open.has(b.listingId))
-    for (const { listingId, rows } of live) {
-      const keep = rows.map((r) => r.householdId)
-      await tx.delete(matches).where(and(eq(matches.listingId, listingId), keep.length ? notInArray(matches.householdId, keep) : undefined))
+    const [current] = await tx.select({ status: listings.status }).from(listings).where(eq(listings.id, listingId)).for('share')
+    if (current?.status !== 'published') {
+      await tx.delete(matches).where(eq(matches.listingId, listingId))
+      return
     }
-    await upsertMatches(tx, live.flatMap((b) => b.rows))
+    const keep = rows.map((r) => r.householdId)
+    await tx.delete(matches).where(and(eq(matches.listingId, listingId), keep.length ? notInArray(matches.householdId, keep) : undefined))
+    await upsertMatches(tx, rows)
   })
 }
 
@@ -309,7 +307,7 @@ export async function scoreListing(listingId: string, options: { top?: number } 
   const pop = await loadPopulation(db, ctx, { where: candidateRule(row.listing) })
   const { top } = topMatches(pop, row.listing, ctx, options.top ?? TOP_PER_LISTING, false)
   const rows = top.map((s) => rowOf(row.listing, s))
-  await storeListingsMatches([{ listingId, rows }])
+  await storeListingMatches(listingId, rows)
   return { status: 'scored', candidates: pop.count, stored: rows.length }
 }
 
@@ -513,15 +511,13 @@ export async function rescoreChunk(runId: string, chunk: number) {
     .where(and(eq(listings.status, 'published'), gte(listings.id, c.firstId), lte(listings.id, c.lastId)))
     .orderBy(asc(listings.id))
   let scored = 0
-  for (let i = 0; i < ids.length; i += 10) {
-    const batch: ListingMatches[] = []
-    for (const row of await loadListings(db, ids.slice(i, i + 10).map((r) => r.id))) {
+  for (let i = 0; i < ids.length; i += 100) {
+    for (const row of await loadListings(db, ids.slice(i, i + 100).map((r) => r.id))) {
       if (row.status !== 'published') continue
       const { top } = topMatches(pop, row.listing, ctx, TOP_PER_LISTING, true)
-      batch.push({ listingId: row.listing.id, rows: top.map((s) => rowOf(row.listing, s)) })
+      await storeListingMatches(row.listing.id, top.map((s) => rowOf(row.listing, s)), { asyncCommit: true })
       scored++
     }
-    await storeListingsMatches(batch)
   }
   await db.transaction(async (tx) => {
     const marked = await tx

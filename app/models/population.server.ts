@@ -56,14 +56,14 @@ type ARow = { household_id: string; n: number }
 /**
  * Members, skills and needs of a household as of `version`. Every change to them goes through
  * a versioned save that bumps households.version in the same transaction (household.server.ts
- * saveHousehold / applySystemChange), so a cached entry is valid exactly while the household's
+ * insertHousehold, updateHousehold, applySystemChange for feeds; setConsent and redeemInvitation bump it too), so a cached entry is valid exactly while the household's
  * current version equals its own. The household row itself (region, risk tier, flags) and the
  * active-assistance count are always read fresh; ages are computed from birth dates on each load.
  */
 type CachedMember = Omit<MRow, 'birth_date'> & { birthYmd: number; skills: Array<{ code: string; level: string }> }
 type CachedInputs = { version: number; members: CachedMember[]; needs: Array<{ category: string; priority: number }> }
 const inputCache = new Map<string, CachedInputs>()
-/** About 1 KB per household: 200k households stay well under a worker's heap. */
+/** About 2 KB per household (181 MB for 92k measured): at most ~400 MB per worker process. */
 const MAX_CACHED_HOUSEHOLDS = 200_000
 export const populationCacheStats = { hits: 0, misses: 0 }
 
@@ -123,13 +123,13 @@ async function householdInputs(executor: Executor, hs: HRow[]) {
         skills: (skillsBy.get(m.id) ?? []).map((k) => ({ code: k.skill_code, level: k.level })),
       }),
     )), groupBy(ns)]
-  if (cacheable && inputCache.size + stale.length > MAX_CACHED_HOUSEHOLDS) inputCache.clear()
   for (const h of stale) {
     // Tagged with the version read before these rows: they are that version or newer, so a
     // newer household version always misses and reloads; an entry is never older than its tag.
     const entry = { version: h.version, members: mBy.get(h.id) ?? [], needs: (nBy.get(h.id) ?? []).map((n) => ({ category: n.category, priority: n.priority })) }
     inputs.set(h.id, entry)
-    if (cacheable) inputCache.set(h.id, entry)
+    // At the cap, known households are still refreshed; new ones are loaded on each use instead.
+    if (cacheable && (inputCache.size < MAX_CACHED_HOUSEHOLDS || inputCache.has(h.id))) inputCache.set(h.id, entry)
   }
   return inputs
 }

@@ -90,7 +90,7 @@ export default function Offers() {
           {t('offers.filter')}
         </button>
       </Form>
-      {consent && offers.length === 0 && page === 1 ? <p>{t('offers.none')}</p> : null}
+      {consent && offers.length === 0 ? <p>{t('offers.none')}</p> : null}
       <ol className="offer-list" start={(page - 1) * perPage + 1}>
         {offers.map((o) => (
           <li key={o.listingId} className="offer" data-testid="offer">
