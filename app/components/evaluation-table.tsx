@@ -43,3 +43,17 @@ export function EvaluationTable({ rows, testId, labelOf }: { rows: EvaluationTab
     </table>
   )
 }
+
+/** The report filter's errors (catalog keys from the shared KPI filter parser), in the visitor's language. */
+export function FilterErrors({ errors }: { errors: Record<string, string> }) {
+  const { t } = useTranslation(['kpi'])
+  const messages = Object.values(errors)
+  if (!messages.length) return null
+  return (
+    <ul className="error-list" role="alert" data-testid="filter-errors">
+      {messages.map((key) => (
+        <li key={key}>{t(key)}</li>
+      ))}
+    </ul>
+  )
+}

@@ -9,6 +9,7 @@ import Decimal from 'decimal.js'
 import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm'
 import { feedback, listings, organizations, regions, type OrganizationKind } from '@db/schema'
 import { db } from '~/utils/db.server'
+import { parseKpiFilters } from './kpi.server'
 import { regionPathNames } from './region.server'
 
 export type EvaluationFilter = {
@@ -126,26 +127,24 @@ export async function organizationEvaluation(organizationId: string, filter: Omi
   return { summary, byListing }
 }
 
-const day = /^\d{4}-\d{2}-\d{2}$/
-
 /**
- * Reads the report filter from a page's query string (from/to as dates, inclusive; region as a
- * code prefix; kind; groupBy). Unknown values are dropped, never trusted.
+ * Reads the report filter from a page's query string with the KPI dashboard's parser (the same
+ * fields: from/to inclusive, region code, organization kind) plus groupBy. A bad field is
+ * reported (catalog keys in `errors`) and no filter applies, as on the dashboard.
  */
-export function filterFromSearch(params: URLSearchParams, kinds: readonly string[]) {
-  const from = params.get('from') ?? ''
-  const to = params.get('to') ?? ''
-  const region = (params.get('region') ?? '').trim()
-  const kind = params.get('kind') ?? ''
+export function filterFromSearch(params: URLSearchParams) {
+  const { filters, values, errors } = parseKpiFilters(params)
   const groupBy = params.get('groupBy') ?? ''
-  const filter: EvaluationFilter = {}
-  if (day.test(from) && !Number.isNaN(Date.parse(`${from}T00:00:00+08:00`))) filter.from = new Date(`${from}T00:00:00+08:00`)
-  if (day.test(to) && !Number.isNaN(Date.parse(`${to}T00:00:00+08:00`))) filter.to = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)
-  if (/^\d{2,12}$/.test(region)) filter.regionPrefix = region
-  if (kinds.includes(kind)) filter.organizationKind = kind as OrganizationKind
+  const filter: EvaluationFilter = {
+    ...(filters.from ? { from: filters.from } : {}),
+    ...(filters.until ? { to: filters.until } : {}),
+    ...(filters.region ? { regionPrefix: filters.region } : {}),
+    ...(filters.orgKind ? { organizationKind: filters.orgKind } : {}),
+  }
   return {
     filter,
     groupBy: (evaluationGroupings as readonly string[]).includes(groupBy) ? (groupBy as EvaluationGrouping) : null,
-    form: { from: filter.from ? from : '', to: filter.to ? to : '', region: filter.regionPrefix ?? '', kind: filter.organizationKind ?? '' },
+    form: values,
+    errors,
   }
 }

@@ -64,5 +64,12 @@ describe('evaluation aggregation', () => {
     expect(kindsPage).toContain('企业')
     expect(kindsPage).toContain('社会组织')
     expect((await c.get('/admin/evaluation')).status).toBe(403)
+    // A malformed filter is named in the visitor's language (the KPI dashboard's parser), not silently dropped.
+    const bad = textOf(await (await a.get('/admin/evaluation?from=2026-13-45&region=123')).text())
+    expect(bad).toContain('日期格式应为 年-月-日')
+    expect(bad).toContain('地区代码须为 2、4、6、9 或 12 位数字的行政区划代码')
+    const reversed = textOf(await (await c.get('/org/evaluation?from=2026-03-01&to=2026-02-01')).text())
+    expect(reversed).toContain('截止日期不能早于起始日期')
+    expect(reversed).toContain('岗位一')
   })
 })

@@ -2,23 +2,23 @@ import { json, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { organizationKinds } from '@db/schema/organizations/constants'
-import { EvaluationTable } from '~/components/evaluation-table'
+import { EvaluationTable, FilterErrors } from '~/components/evaluation-table'
 import { evaluationBy, evaluationGroupings, evaluationSummary, filterFromSearch } from '~/models/evaluation.server'
 import { requireRole } from '~/utils/auth.server'
 
-export const handle = { i18n: ['common', 'evaluation'] }
+export const handle = { i18n: ['common', 'evaluation', 'kpi'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'admin')
-  const { filter, groupBy, form } = filterFromSearch(new URL(request.url).searchParams, organizationKinds)
+  const { filter, groupBy, form, errors } = filterFromSearch(new URL(request.url).searchParams)
   const grouping = groupBy ?? 'organization'
   const [summary, rows] = await Promise.all([evaluationSummary(filter), evaluationBy(grouping, filter)])
-  return json({ summary, rows, grouping, form })
+  return json({ summary, rows, grouping, form, errors })
 }
 
 export default function AdminEvaluation() {
-  const { t } = useTranslation(['evaluation', 'common'])
-  const { summary, rows, grouping, form } = useLoaderData<typeof loader>()
+  const { t } = useTranslation(['evaluation', 'common', 'kpi'])
+  const { summary, rows, grouping, form, errors } = useLoaderData<typeof loader>()
   return (
     <section className="panel" data-testid="admin-evaluation">
       <h1>{t('report.admin_title')}</h1>
@@ -36,7 +36,7 @@ export default function AdminEvaluation() {
         </label>
         <label>
           {t('report.kind')}{' '}
-          <select name="kind" defaultValue={form.kind}>
+          <select name="orgKind" defaultValue={form.orgKind}>
             <option value="">{t('report.all_kinds')}</option>
             {organizationKinds.map((k) => (
               <option key={k} value={k}>
@@ -46,7 +46,7 @@ export default function AdminEvaluation() {
           </select>
         </label>
         <label>
-          {t('report.region')} <input name="region" inputMode="numeric" pattern="[0-9]{2,12}" defaultValue={form.region} />
+          {t('report.region')} <input name="region" inputMode="numeric" pattern="[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}" defaultValue={form.region} />
         </label>
         <label>
           {t('report.from')} <input type="date" name="from" defaultValue={form.from} />
@@ -58,6 +58,7 @@ export default function AdminEvaluation() {
           {t('report.apply')}
         </button>
       </Form>
+      <FilterErrors errors={errors} />
       <h2>{t('report.overall')}</h2>
       <EvaluationTable testId="evaluation-overall" rows={summary.count ? [{ key: 'overall', label: t('report.overall'), ...summary }] : []} />
       <h2>{t(`report.groupings.${grouping}`)}</h2>

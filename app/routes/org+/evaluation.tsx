@@ -1,23 +1,23 @@
 import { json, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { EvaluationTable } from '~/components/evaluation-table'
+import { EvaluationTable, FilterErrors } from '~/components/evaluation-table'
 import { filterFromSearch, organizationEvaluation } from '~/models/evaluation.server'
 import { requireRole } from '~/utils/auth.server'
 
-export const handle = { i18n: ['common', 'evaluation'] }
+export const handle = { i18n: ['common', 'evaluation', 'kpi'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'org_member')
   if (!user.organizationId) throw new Response(null, { status: 403 })
-  const { filter, form } = filterFromSearch(new URL(request.url).searchParams, [])
+  const { filter, form, errors } = filterFromSearch(new URL(request.url).searchParams)
   const { summary, byListing } = await organizationEvaluation(user.organizationId, { from: filter.from, to: filter.to })
-  return json({ summary, byListing, form })
+  return json({ summary, byListing, form, errors })
 }
 
 export default function OrganizationEvaluation() {
   const { t } = useTranslation(['evaluation'])
-  const { summary, byListing, form } = useLoaderData<typeof loader>()
+  const { summary, byListing, form, errors } = useLoaderData<typeof loader>()
   return (
     <section className="panel" data-testid="org-evaluation">
       <h1>{t('report.org_title')}</h1>
@@ -33,6 +33,7 @@ export default function OrganizationEvaluation() {
           {t('report.apply')}
         </button>
       </Form>
+      <FilterErrors errors={errors} />
       <h2>{t('report.overall')}</h2>
       <EvaluationTable testId="evaluation-overall" rows={summary.count ? [{ key: 'overall', label: t('report.overall'), ...summary }] : []} />
       <h2>{t('report.by_listing')}</h2>
