@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEChart } from './echart'
 
 export type FlowLink = { source: string; target: string; value: number }
 
@@ -8,39 +8,24 @@ export type FlowLink = { source: string; target: string; value: number }
  * and the accessible version.
  */
 export function FlowChart({ links, label, height = 360 }: { links: FlowLink[]; label: (node: string) => string; height?: number }) {
-  const ref = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!ref.current || links.length === 0) return
-    let disposed = false
-    let chart: { dispose: () => void; resize: () => void } | undefined
-    void import('echarts').then((echarts) => {
-      if (disposed || !ref.current) return
-      const instance = echarts.init(ref.current)
-      chart = instance
-      const nodes = [...new Set(links.flatMap((l) => [l.source, l.target]))]
-      instance.setOption({
-        animation: false,
-        tooltip: { trigger: 'item' },
-        series: [
-          {
-            type: 'sankey',
-            emphasis: { focus: 'adjacency' },
-            nodeAlign: 'left',
-            data: nodes.map((n) => ({ name: label(n) })),
-            links: links.map((l) => ({ source: label(l.source), target: label(l.target), value: l.value })),
-            lineStyle: { color: 'gradient', curveness: 0.5 },
-          },
-        ],
-      })
-    })
-    const onResize = () => chart?.resize()
-    window.addEventListener('resize', onResize)
-    return () => {
-      disposed = true
-      window.removeEventListener('resize', onResize)
-      chart?.dispose()
-    }
-  }, [links, label])
+  const nodes = [...new Set(links.flatMap((l) => [l.source, l.target]))]
+  const ref = useEChart(
+    links.length === 0
+      ? null
+      : {
+          tooltip: { trigger: 'item' },
+          series: [
+            {
+              type: 'sankey',
+              emphasis: { focus: 'adjacency' },
+              nodeAlign: 'left',
+              data: nodes.map((n) => ({ name: label(n) })),
+              links: links.map((l) => ({ source: label(l.source), target: label(l.target), value: l.value })),
+              lineStyle: { color: 'gradient', curveness: 0.5 },
+            },
+          ],
+        },
+  )
   return (
     <div>
       <div ref={ref} data-testid="flow-chart" style={{ width: '100%', height }} />

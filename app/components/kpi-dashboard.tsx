@@ -1,10 +1,11 @@
 import Decimal from 'decimal.js'
 import { Form, Link } from '@remix-run/react'
-import { useEffect, useRef, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { organizationKinds } from '@db/schema/organizations/constants'
 import { outcomeCodes } from '@db/schema/evaluation/constants'
 import type { Dashboard, KpiFilterValues, OpenResolutionAlert, QueueHealth } from '~/models/kpi.server'
+import { useEChart } from './echart'
 
 /**
  * One Apache ECharts chart, rendered in the browser only (like the donor Sankey). The option is
@@ -12,27 +13,7 @@ import type { Dashboard, KpiFilterValues, OpenResolutionAlert, QueueHealth } fro
  * no-JS and screen-reader version, always rendered.
  */
 export function KpiChart({ id, option, height = 260, children }: { id: string; option: Record<string, unknown>; height?: number; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null)
-  const serialized = JSON.stringify(option)
-  useEffect(() => {
-    if (!ref.current) return
-    let disposed = false
-    let chart: { dispose: () => void; resize: () => void } | undefined
-    void import('echarts').then((echarts) => {
-      if (disposed || !ref.current) return
-      const instance = echarts.init(ref.current)
-      chart = instance
-      instance.setOption({ animation: false, ...(JSON.parse(serialized) as Record<string, unknown>) })
-      ref.current.dataset.rendered = 'true'
-    })
-    const onResize = () => chart?.resize()
-    window.addEventListener('resize', onResize)
-    return () => {
-      disposed = true
-      window.removeEventListener('resize', onResize)
-      chart?.dispose()
-    }
-  }, [serialized])
+  const ref = useEChart(option)
   return (
     <div className="kpi-chart">
       <div ref={ref} data-testid={`kpi-chart-${id}`} aria-hidden="true" style={{ width: '100%', height }} />
