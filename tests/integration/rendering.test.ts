@@ -12,6 +12,11 @@ describe('server rendering of Chinese pages', () => {
     for (const path of ['/', '/listings', '/listings?page=2', '/listings?q=%E5%9F%B9%E8%AE%AD', '/signup']) {
       const bytes = new Uint8Array(await (await client.get(path)).arrayBuffer())
       expect(bytes.includes(0), path).toBe(false)
+      // Rendered in one piece (no deferred data): one doctype, first, then the document.
+      const html = new TextDecoder().decode(bytes)
+      expect(html.match(/<!DOCTYPE html>/gi), path).toHaveLength(1)
+      expect(html.startsWith('<!DOCTYPE html><html'), path).toBe(true)
+      expect(html.trimEnd().endsWith('</html>'), path).toBe(true)
     }
   })
 })

@@ -5,6 +5,7 @@ import { createInstance } from 'i18next'
 import { describe, expect, it } from 'vitest'
 import { i18nConfig } from '~/i18n'
 import { memoizeTranslations } from '~/utils/i18n-memo.server'
+import { i18next, localeCookie } from '~/utils/i18n.server'
 
 async function instances(lng: string) {
   const plain = createInstance()
@@ -47,5 +48,49 @@ describe('memoizeTranslations', () => {
     await plain.changeLanguage('en')
     expect(memo.t('matching:offers.apply')).toBe(plain.t('matching:offers.apply'))
     expect(memo.t('matching:offers.apply')).not.toBe(zh)
+  })
+
+  it('stays right when it starts afresh past its bound', async () => {
+    const plain = createInstance()
+    await plain.init({ ...i18nConfig, lng: 'zh-CN' })
+    const memo = createInstance()
+    await memo.init({ ...i18nConfig, lng: 'zh-CN' })
+    memoizeTranslations(memo, { maxEntries: 3 })
+    for (let score = 0; score < 20; score++) {
+      expect(memo.t('matching:offers.score', { score })).toBe(plain.t('matching:offers.score', { score }))
+      expect(memo.t('matching:offers.apply')).toBe(plain.t('matching:offers.apply'))
+    }
+  })
+})
+
+describe('the server i18next (one instance per locale, remembered detection)', () => {
+  const request = (headers: Record<string, string>) => new Request('http://localhost/', { headers })
+
+  it('detects the locale from the cookie first, then Accept-Language, however often it is asked', async () => {
+    for (let round = 0; round < 3; round++) {
+      expect(await i18next.getLocale(request({ 'accept-language': 'en-US,en;q=0.9' }))).toBe('en')
+      expect(await i18next.getLocale(request({ 'accept-language': 'zh-CN' }))).toBe('zh-CN')
+      expect(await i18next.getLocale(request({}))).toBe('zh-CN')
+      const enCookie = await localeCookie.serialize('en')
+      expect(await i18next.getLocale(request({ cookie: enCookie, 'accept-language': 'zh-CN' }))).toBe('en')
+      const zhCookie = await localeCookie.serialize('zh-CN')
+      expect(await i18next.getLocale(request({ cookie: zhCookie, 'accept-language': 'en' }))).toBe('zh-CN')
+    }
+  })
+
+  it('keeps one instance per supported locale, each fixed to its language', async () => {
+    const zh = await i18next.instanceFor('zh-CN')
+    const en = await i18next.instanceFor('en')
+    expect(await i18next.instanceFor('zh-CN')).toBe(zh)
+    expect(await i18next.instanceFor('fr')).toBe(zh)
+    expect(zh.language).toBe('zh-CN')
+    expect(en.language).toBe('en')
+    const { plain: plainEn } = await instances('en')
+    const { plain: plainZh } = await instances('zh-CN')
+    expect(en.t('matching:offers.apply')).toBe(plainEn.t('matching:offers.apply'))
+    expect(zh.t('matching:offers.apply')).toBe(plainZh.t('matching:offers.apply'))
+    const t = await i18next.getFixedT(request({ 'accept-language': 'en' }), 'matching')
+    expect(t('offers.apply')).toBe(plainEn.t('matching:offers.apply'))
+    expect((await i18next.getFixedT('zh-CN', 'matching'))('offers.apply')).toBe(plainZh.t('matching:offers.apply'))
   })
 })
