@@ -17,6 +17,7 @@ import { SYSTEM_QUEUE, systemJobs } from './queues/system'
 import { processors } from './processors'
 import { MATCHING_QUEUE, matchingJobs } from './queues/matching'
 import { MONITORING_QUEUE, monitoringJobs } from './queues/monitoring'
+import { IMPORTS_QUEUE, importsJobs } from './queues/imports'
 
 export type WorkerHost = { workers: Worker[]; close: (timeoutMs?: number) => Promise<void> }
 
@@ -107,6 +108,8 @@ export async function registerSchedules() {
     { pattern: '0 1 * * *', tz: 'Asia/Shanghai' },
     { name: monitoringJobs.computeReviews, data: {} },
   )
+  // Staged CSV files (they may hold ID numbers) are forgotten within the hour after they expire.
+  await getQueue(IMPORTS_QUEUE).upsertJobScheduler('expire-staged-imports-hourly', { every: 60 * 60 * 1000 }, { name: importsJobs.expireStaged, data: {} })
   // Resolution-rate alerts (KPI dashboard), hourly: raised and auto-resolved by evaluateResolutionRates.
   await getQueue(MONITORING_QUEUE).upsertJobScheduler(
     'evaluate-resolution-rates-hourly',

@@ -292,6 +292,30 @@ describe('the file itself', () => {
   })
 })
 
+describe('staged files nobody confirms', () => {
+  it('are forgotten by the hourly imports job once their time is up, not only at the next upload', async () => {
+    const cw = await caseworker()
+    const stale = await stagedBatch(cw, 'households', [H_HEADER, householdLine(41)].join('\r\n'))
+    const fresh = await stagedBatch(cw, 'households', [H_HEADER, householdLine(42)].join('\r\n'))
+    await db.update(importBatches).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(importBatches.id, stale.id))
+
+    const expire = processors[IMPORTS_QUEUE]!['expire-staged']!
+    expect(await expire({ data: {}, name: 'expire-staged', id: 'expire-1' } as never)).toEqual({ expired: 1 })
+    const rows = await db.select().from(importBatches).where(inArray(importBatches.id, [stale.id, fresh.id]))
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    // The file (it may hold ID numbers) is gone; the counts stay for the uploader to read.
+    expect(byId.get(stale.id)).toMatchObject({ status: 'expired', sealedContent: null, rowCount: 1 })
+    expect(byId.get(fresh.id)!.status).toBe('staged')
+    expect(byId.get(fresh.id)!.sealedContent).not.toBeNull()
+    expect((await getImportBatch(cw, 'households', stale.id)).status).toBe('expired')
+    await expect(confirmImport(cw, 'households', stale.id)).rejects.toMatchObject({ key: 'imports:errors.expired', status: 410 })
+    // A rerun (a retried or duplicated job) changes nothing twice.
+    expect(await expire({ data: {}, name: 'expire-staged', id: 'expire-2' } as never)).toEqual({ expired: 0 })
+    // A malformed payload is refused.
+    await expect(expire({ data: { all: true }, name: 'expire-staged', id: 'expire-3' } as never)).rejects.toThrow(/invalid payload/)
+  })
+})
+
 describe('large files', () => {
   let worker: Worker | undefined
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sessions } from '@db/schema'
 import { getQueue } from '@workers/queues/connection'
+import { IMPORTS_QUEUE } from '@workers/queues/imports'
 import { enqueuePurgeExpiredSessions, SYSTEM_QUEUE } from '@workers/queues/system'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
@@ -69,6 +70,7 @@ describe('worker process', () => {
     await workers.ready
     const schedulers = await getQueue(SYSTEM_QUEUE).getJobSchedulers()
     expect(schedulers.map((s) => s.key)).toContain('purge-expired-sessions-hourly')
+    expect((await getQueue(IMPORTS_QUEUE).getJobSchedulers()).map((s) => s.key)).toContain('expire-staged-imports-hourly')
     expect(await stopProcess(workers.child)).toBe(0)
   })
 })

@@ -21,6 +21,7 @@ import { processEvaluateResolutionRates } from './monitoring/evaluate-resolution
 import { FEEDS_QUEUE, feedsJobs } from '../queues/feeds'
 import { processProcessDelivery } from './feeds/process-delivery'
 import { IMPORTS_QUEUE, importsJobs } from '../queues/imports'
+import { processExpireStagedImports } from './imports/expire-staged'
 import { processRunImport } from './imports/run-import'
 
 export type Processor = (job: Job) => Promise<unknown>
@@ -56,5 +57,6 @@ export const processors: Record<string, Record<string, Processor>> = {
   },
   [IMPORTS_QUEUE]: {
     [importsJobs.runImport]: processRunImport,
+    [importsJobs.expireStaged]: processExpireStagedImports,
   },
 }

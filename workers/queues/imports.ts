@@ -5,6 +5,7 @@ export const IMPORTS_QUEUE = 'imports'
 
 export const importsJobs = {
   runImport: 'run-import',
+  expireStaged: 'expire-staged',
 } as const
 
 export function runImportJobId(batchId: string) {

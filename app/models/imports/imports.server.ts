@@ -373,12 +373,17 @@ export async function stageImport(actor: ImportActor, kind: ImportKind, file: { 
   return { ok: true, batchId: batch!.id }
 }
 
-/** Staged files nobody confirmed in time: forget the file, keep the row (counts, errors) as expired. */
+/**
+ * Staged files nobody confirmed in time: forget the file, keep the row (counts, errors) as expired.
+ * Run hourly by the imports queue and before every upload. Returns how many batches it expired.
+ */
 export async function expireStagedImports(now = new Date()) {
-  await db
+  const expired = await db
     .update(importBatches)
     .set({ status: 'expired', sealedContent: null })
     .where(and(eq(importBatches.status, 'staged'), lt(importBatches.expiresAt, now)))
+    .returning({ id: importBatches.id })
+  return expired.length
 }
 
 /** One batch as its uploader sees it (someone else's, or another organization's, is not found). */
