@@ -26,6 +26,7 @@ import {
   type TransferCode,
 } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
 
 export type Account = typeof ledgerAccounts.$inferSelect
 export type Transfer = typeof ledgerTransfers.$inferSelect
@@ -781,17 +782,33 @@ export async function expiredHolds(executor: Executor = defaultDb, now = new Dat
   return [...rows].map((r) => r.id)
 }
 
-/** Voids every expired hold; deterministic void ids make a rerun harmless. Returns how many it voided. */
+/**
+ * Voids every expired hold (the money goes back to the donor's side); deterministic void ids make a
+ * rerun harmless. Each void is audited, in the same transaction, as the ledger's own act: nobody
+ * clicked anything, so the audit log is where an administrator reads why a pledge came back.
+ * Returns how many it voided.
+ */
 export async function voidExpiredHolds(now = new Date()): Promise<number> {
   let voided = 0
   for (;;) {
     const ids = await expiredHolds(defaultDb, now)
     if (!ids.length) return voided
-    const results = await createTransfers(
-      ids.map((id) => ({ id: `void-expired-${id}`.slice(0, 128), code: 'refund' as const, voidPending: true, pendingId: id })),
-      { linked: false, now },
-    )
-    const progressed = results.filter((r) => r.ok && r.created).length
+    const progressed = await defaultDb.transaction(async (tx) => {
+      const results = await createTransfers(
+        ids.map((id) => ({ id: `void-expired-${id}`.slice(0, 128), code: 'refund' as const, voidPending: true, pendingId: id })),
+        { linked: false, now, tx },
+      )
+      const created = results.filter((r): r is Extract<TransferResult, { ok: true }> => r.ok && r.created)
+      for (const r of created)
+        await recordAudit(tx, {
+          actor: { system: 'ledger:void-expired-holds' },
+          action: 'ledger.hold_expired',
+          entityType: 'transfer',
+          entityId: r.transfer.pendingId!,
+          after: { voidId: r.transfer.id, amount: r.transfer.amount },
+        })
+      return created.length
+    })
     voided += progressed
     if (progressed === 0) return voided
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { ledgerAccounts, ledgerTransfers } from '@db/schema'
+import { auditEntries, ledgerAccounts, ledgerTransfers } from '@db/schema'
 import { createTransfer, createTransfers, getAccount, isLedgerError, LedgerError, reverseTransfer, voidExpiredHolds } from '~/models/ledger.server'
 import { checkLedger } from '~/models/reconciliation.server'
 import { db } from '~/utils/db.server'
@@ -99,6 +99,10 @@ describe('ledger transfers', () => {
     expect(await voidExpiredHolds()).toBe(0)
     const d = (await getAccount(db, donor.id))!
     expect([d.debitsPending, d.debitsPosted]).toEqual(['0.000', '0.000'])
+    // Audited once, as the ledger's own act, naming the hold, its void and the amount returned.
+    const audited = await db.select().from(auditEntries).where(and(eq(auditEntries.action, 'ledger.hold_expired'), eq(auditEntries.entityId, hold.id)))
+    expect(audited).toHaveLength(1)
+    expect(audited[0]).toMatchObject({ actorId: null, actorLabel: 'ledger:void-expired-holds', entityType: 'transfer', after: { voidId: `void-expired-${hold.id}`, amount: '40.000' } })
     expect(await checkLedger()).toEqual([])
   })
 
