@@ -46,6 +46,23 @@ export const listingSearchDocuments = pgTable(
   ],
 )
 
+/**
+ * The vocabulary of the search index: one row per distinct word (lexeme) of the documents, with the
+ * number of documents holding it. The fuzzy fallback looks typos and partial words up here (a trigram
+ * index over a few thousand words) and then searches the documents for the corrections it finds.
+ * Kept by statement-level triggers on listing_search_documents (hand-written migration), so every
+ * change of a document — index(), remove(), clear(), a listing deleted with its document — adjusts the
+ * counts in the same transaction; a word whose last document goes is deleted.
+ */
+export const listingSearchWords = pgTable(
+  'listing_search_words',
+  {
+    word: text().primaryKey(),
+    documents: integer().notNull(),
+  },
+  (t) => [index('listing_search_words_trigram_gin').using('gin', t.word.op('gin_trgm_ops'))],
+)
+
 export const duplicateFlagStatus = pgEnum('duplicate_flag_status', duplicateFlagStatuses)
 
 /**
