@@ -10,8 +10,9 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 /**
  * The PostgreSQL search engine's index: one row per listing that is visible to the public
  * (published). `words` is the jieba-segmented text (space-separated), turned into `document`
- * with the 'simple' configuration, so Chinese words are tokens. `trigramText` keeps the raw
- * title + position/skills for the pg_trgm typo / partial-word fallback (GIN index in a custom migration).
+ * with the 'simple' configuration, so Chinese words are tokens. `trigramText` (the segmented title +
+ * position/skills, trigram GIN index in a custom migration) served the first typo fallback; the fallback
+ * now reads listingSearchWords, and nothing reads it any more.
  */
 export const listingSearchDocuments = pgTable(
   'listing_search_documents',
