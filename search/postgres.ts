@@ -61,7 +61,6 @@ export class PostgresSearchEngine implements SearchEngine {
         words: [title, extra, body].join(' '),
         // Title words weigh most (A), then position/skills/place/organization (B), then the description (C).
         document: sql`setweight(to_tsvector('simple', ${title}), 'A') || setweight(to_tsvector('simple', ${extra}), 'B') || setweight(to_tsvector('simple', ${body}), 'C')`,
-        trigramText: `${title} ${segmentForIndex(doc.extra).join(' ')}`,
         publishedAt: doc.publishedAt,
       }
     })
@@ -74,7 +73,7 @@ export class PostgresSearchEngine implements SearchEngine {
         .onConflictDoUpdate({
           target: listingSearchDocuments.listingId,
           set: Object.fromEntries(
-            ['version', 'kind', 'organization_id', 'organization_kind', 'region_code', 'categories', 'target_groups', 'title', 'words', 'document', 'trigram_text', 'published_at']
+            ['version', 'kind', 'organization_id', 'organization_kind', 'region_code', 'categories', 'target_groups', 'title', 'words', 'document', 'published_at']
               .map((c) => [c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase()), excluded(c)])
               .concat([['indexedAt', sql`now()`]]),
           ),

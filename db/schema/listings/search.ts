@@ -10,9 +10,8 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 /**
  * The PostgreSQL search engine's index: one row per listing that is visible to the public
  * (published). `words` is the jieba-segmented text (space-separated), turned into `document`
- * with the 'simple' configuration, so Chinese words are tokens. `trigramText` (the segmented title +
- * position/skills, trigram GIN index in a custom migration) served the first typo fallback; the fallback
- * now reads listingSearchWords, and nothing reads it any more.
+ * with the 'simple' configuration, so Chinese words are tokens. The typo fallback reads the vocabulary
+ * (listingSearchWords), not the documents' text.
  */
 export const listingSearchDocuments = pgTable(
   'listing_search_documents',
@@ -31,7 +30,6 @@ export const listingSearchDocuments = pgTable(
     title: varchar({ length: 120 }).notNull(),
     words: text().notNull(),
     document: tsvector().notNull(),
-    trigramText: text().notNull(),
     publishedAt: timestamp({ withTimezone: true }).notNull(),
     indexedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
