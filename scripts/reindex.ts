@@ -1,6 +1,7 @@
 // `npm run reindex`: rebuilds the search index from the database with a progress bar.
 // No downtime: every published listing is (re)indexed in place, then every listing that is
-// not published is removed from the index. Safe to run while the workers are syncing.
+// not published is removed from the index, then the engine rebuilds what it derives from all
+// documents (PostgreSQL: the search vocabulary). Safe to run while the workers are syncing.
 import { SingleBar, Presets } from 'cli-progress'
 import { ne } from 'drizzle-orm'
 import { listings } from '@db/schema'
@@ -18,6 +19,7 @@ async function main() {
   bar.stop()
   const hidden = await db.select({ id: listings.id }).from(listings).where(ne(listings.status, 'published'))
   for (let i = 0; i < hidden.length; i += 1000) await engine.remove(hidden.slice(i, i + 1000).map((r) => r.id))
+  await engine.rebuildDerived?.()
   console.log(`done: ${done} indexed, ${hidden.length} unpublished listings removed from the index`)
 }
 

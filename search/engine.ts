@@ -77,6 +77,8 @@ export interface SearchEngine {
   /** Removes everything (reindex starts from here). */
   clear(): Promise<void>
   search(query: SearchQuery, filters: SearchFilters, sort: SearchSort, page: SearchPage): Promise<SearchResult>
+  /** Called by `npm run reindex` once every document is current: rebuilds what is derived from all of them (PostgreSQL: the vocabulary). */
+  rebuildDerived?(): Promise<void>
 }
 
 export function emptyFacets(): Facets {

@@ -6,6 +6,7 @@ import type { SearchDocument, SearchEngine } from '@search/engine'
 import { db } from '~/utils/db.server'
 import { makeOrganization } from '../factories/users'
 import { randomUUID } from 'node:crypto'
+import { eq, sql } from 'drizzle-orm'
 
 type Fixture = Omit<SearchDocument, 'id' | 'organizationId' | 'organizationName' | 'organizationKind' | 'version' | 'regionNames' | 'extra'> & { key: string; extra?: string }
 
@@ -140,6 +141,112 @@ for (const engine of engines) {
       expect(typo.hits.map((h) => key(h.id))).toContain('blankets')
       const partial = await search.search({ text: '托管项' }, {}, 'relevance', page)
       expect(partial.hits.map((h) => key(h.id))).toContain('childcare')
+    })
+
+    it.skipIf(engine.name !== 'postgres')('falls back to listings with any of the words when no listing has them all, more words first, within the filters', async () => {
+      const search = await setup()
+      // 焊工 and 棉被 are both indexed but never in the same listing.
+      const either = await search.search({ text: '焊工 棉被' }, {}, 'relevance', page)
+      expect(either.fuzzy).toBe(true)
+      expect(either.hits.map((h) => key(h.id)).sort()).toEqual(['blankets', 'welder', 'welder-far'])
+      expect(either.total).toBe(3)
+      expect(either.facets.kind).toEqual({ job: 2, donation: 1 })
+      // The welder in 雷山县电子厂 holds two of the three words and comes first, whatever the viewer's region.
+      const more = await search.search({ text: '焊工 电子厂 棉被', viewerRegion: '621102' }, {}, 'relevance', page)
+      expect(more.fuzzy).toBe(true)
+      expect(more.hits.map((h) => key(h.id))[0]).toBe('welder')
+      expect(more.total).toBe(3)
+      // The filters apply to the fallback as to exact matches, and so do the facets.
+      const donations = await search.search({ text: '焊工 棉被' }, { kind: ['donation'] }, 'relevance', page)
+      expect(donations.hits.map((h) => key(h.id))).toEqual(['blankets'])
+      expect(donations.facets.kind).toEqual({ donation: 1 })
+      const far = await search.search({ text: '焊工 棉被' }, { region: '62' }, 'relevance', page)
+      expect(far.hits.map((h) => key(h.id))).toEqual(['welder-far'])
+      expect((await search.search({ text: '焊工 棉被' }, { category: ['education'] }, 'relevance', page)).total).toBe(0)
+      // A typo and a word in the same query: every word must still match (焊工 for 焊公, 宿舍 as is).
+      const typo = await search.search({ text: '焊公 宿舍' }, {}, 'relevance', page)
+      expect(typo.fuzzy).toBe(true)
+      expect(typo.hits.map((h) => key(h.id))).toEqual(['welder'])
+    })
+
+    it('never fails on hostile query text', async () => {
+      const search = await setup()
+      const texts = [
+        "'",
+        "''焊工'",
+        '\\',
+        '焊工\\',
+        '焊工 & 棉被',
+        '焊工 | !棉被',
+        '!焊工',
+        '焊:* & 棉被:A',
+        '(焊工',
+        '焊工 <-> 棉被',
+        "'焊工' & '棉被' | !'托管'",
+        '"焊工" OR 1=1; --',
+        '焊公 \\x27 \' :* & | !',
+        '%_焊%',
+        '焊'.repeat(3000),
+        '焊公 棉被子 托管项 '.repeat(400),
+        Array.from({ length: 300 }, (_, i) => `词${i}`).join(' '),
+      ]
+      for (const text of texts) {
+        const result = await search.search({ text, viewerRegion: '522634' }, { kind: ['job', 'donation', 'project'] }, 'relevance', page)
+        expect(result.total).toBeGreaterThanOrEqual(result.hits.length)
+      }
+    })
+
+    it.skipIf(engine.name !== 'postgres')('offers as corrections only words of the current documents: after an edit, a removal, a deleted listing, clear()', async () => {
+      const search = (await setup()) as PostgresSearchEngine
+      const vocabulary = async (word: string) =>
+        ((await db.execute(sql`select documents from listing_search_words where word = ${word}`)) as unknown as Array<{ documents: number }>)[0]?.documents ?? 0
+      const found = async (text: string) => (await search.search({ text }, {}, 'relevance', page)).hits.map((h) => key(h.id)).sort()
+      expect(await vocabulary('焊工')).toBe(2)
+      expect(await vocabulary('定西市')).toBe(1)
+      // A partial word reaches the word that holds it: 宿 → 宿舍 (only the welder's description has it).
+      expect(await found('宿')).toEqual(['welder'])
+      // Edit: the welder's description no longer mentions 宿舍.
+      const welder = fixtures.find((f) => f.key === 'welder')!
+      const organizationId = (await search.search({ text: '雷山县电子厂' }, {}, 'relevance', page)).hits[0]!.organizationId
+      const edited = (version: number, description: string): SearchDocument => ({
+        ...welder,
+        id: ids.get('welder')!,
+        version,
+        description,
+        organizationId,
+        organizationName: '测试企业',
+        organizationKind: 'enterprise',
+        regionNames: '',
+        extra: welder.extra ?? '',
+      })
+      await search.index([edited(2, '招聘熟练焊工，包吃住。')])
+      expect(await vocabulary('宿舍')).toBe(0)
+      expect(await found('宿')).toEqual([])
+      expect(await found('宿舍')).toEqual([])
+      // An older version arriving late changes neither the document nor the vocabulary.
+      await search.index([edited(1, '招聘熟练焊工，提供宿舍。')])
+      expect(await vocabulary('宿舍')).toBe(0)
+      expect(await vocabulary('焊工')).toBe(2)
+      // Removal (unpublish): a word the removed listing shared stays with the others' count, its own words go.
+      await search.remove([ids.get('welder-far')!])
+      expect(await vocabulary('焊工')).toBe(1)
+      expect(await vocabulary('定西市')).toBe(0)
+      expect(await found('定西')).toEqual([])
+      expect(await found('焊公')).toEqual(['welder'])
+      // A listing deleted with its document (ON DELETE CASCADE) takes its words along.
+      const { listings } = await import('@db/schema')
+      await db.delete(listings).where(eq(listings.id, ids.get('blankets')!))
+      expect(await vocabulary('棉被')).toBe(0)
+      expect(await found('棉')).toEqual([])
+      // A vocabulary word that is no valid tsquery text on its own never breaks the fallback.
+      await db.execute(sql`insert into listing_search_words (word, documents) values (${"p'q\\:*&|!()"}, 1)`)
+      expect(await found('p')).toEqual([])
+      // rebuildDerived() (npm run reindex) recounts from the documents and drops what no document has.
+      await search.rebuildDerived()
+      expect(await vocabulary("p'q\\:*&|!()")).toBe(0)
+      expect(await vocabulary('焊工')).toBe(1)
+      await search.clear()
+      expect(((await db.execute(sql`select count(*)::int as n from listing_search_words`)) as unknown as Array<{ n: number }>)[0]!.n).toBe(0)
     })
 
     it('removes documents and re-indexes a newer version in place, never an older one over it', async () => {

@@ -77,14 +77,20 @@ describe('PostgreSQL search engine query shape', () => {
     const exact = await statements(() => engine.search({ text: '焊工' }, {}, 'relevance', { page: 1, perPage: 20 }))
     expect(exact).toHaveLength(2)
     const exactPlan = await plan(exact)
-    expect(exactPlan).toMatch(/Bitmap Index Scan on listing_search_documents_document_gin/)
-    expect(exactPlan).toMatch(/listing_search_documents_trigram_gin \(never executed\)/)
+    expect(exactPlan).toMatch(/Bitmap Index Scan on listing_search_documents_document_gin \(actual rows=[1-9]/)
+    // The fallback is planned but neither looks up the vocabulary nor reads the documents a second time.
+    expect(exactPlan).toMatch(/listing_search_words_trigram_gin \(never executed\)/)
+    expect(exactPlan).toMatch(/Bitmap Index Scan on listing_search_documents_document_gin \(never executed\)/)
 
-    // 焊公 is a typo: the same single statement falls back to the trigram index.
+    // 焊公 is a typo: the same single statement looks it up in the vocabulary (trigram index over the
+    // words) and reads the documents holding the corrections through the document index, never
+    // comparing the typo with every document.
     const fuzzy = await statements(() => engine.search({ text: '焊公' }, {}, 'relevance', { page: 1, perPage: 20 }))
     expect(fuzzy).toHaveLength(2)
     const fuzzyPlan = await plan(fuzzy)
-    expect(fuzzyPlan).toMatch(/Bitmap Index Scan on listing_search_documents_trigram_gin \(actual rows=\d+/)
+    expect(fuzzyPlan).toMatch(/Bitmap Index Scan on listing_search_words_trigram_gin \(actual rows=[1-9]/)
+    expect(fuzzyPlan).toMatch(/Bitmap Index Scan on listing_search_documents_document_gin \(actual rows=[1-9]/)
+    expect(fuzzyPlan).not.toMatch(/listing_search_documents_trigram_gin|word_similarity\([^)]*trigram_text/)
 
     const browse = await statements(() => engine.search({}, { kind: ['job'] }, 'newest', { page: 1, perPage: 20 }))
     expect(browse).toHaveLength(1)
@@ -104,6 +110,11 @@ describe('PostgreSQL search engine query shape', () => {
     expect(await plan(sent)).not.toMatch(/Seq Scan on listing_search_documents/)
     const typo = await statements(() => engine.search({ text: '培洵' }, { kind: ['training'], region: '5226', organizationKind: ['enterprise'] }, 'relevance', { page: 1, perPage: 20 }))
     expect(await plan(typo)).not.toMatch(/Seq Scan on listing_search_documents/)
+    // Two words no listing holds together: the fallback to any of them reads through an index too.
+    const either = await statements(() => engine.search({ text: '焊工 棉被' }, { region: '52' }, 'relevance', { page: 1, perPage: 20 }))
+    const eitherPlan = await plan(either)
+    expect(eitherPlan).toMatch(/CTE fuzzy_any\n\s+->  Result \(actual rows=[1-9]/)
+    expect(eitherPlan).not.toMatch(/Seq Scan on listing_search_(documents|words)/)
   })
 
   it('filters kind and region prefix through their indexes (kind as the enum, the prefix through varchar_pattern_ops)', async () => {

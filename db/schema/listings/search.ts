@@ -10,8 +10,8 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 /**
  * The PostgreSQL search engine's index: one row per listing that is visible to the public
  * (published). `words` is the jieba-segmented text (space-separated), turned into `document`
- * with the 'simple' configuration, so Chinese words are tokens. `trigramText` keeps the raw
- * title + position/skills for the pg_trgm typo / partial-word fallback (GIN index in a custom migration).
+ * with the 'simple' configuration, so Chinese words are tokens. The typo fallback reads the vocabulary
+ * (listingSearchWords), not the documents' text.
  */
 export const listingSearchDocuments = pgTable(
   'listing_search_documents',
@@ -30,7 +30,6 @@ export const listingSearchDocuments = pgTable(
     title: varchar({ length: 120 }).notNull(),
     words: text().notNull(),
     document: tsvector().notNull(),
-    trigramText: text().notNull(),
     publishedAt: timestamp({ withTimezone: true }).notNull(),
     indexedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -44,6 +43,23 @@ export const listingSearchDocuments = pgTable(
     index('listing_search_documents_region_code_prefix').on(t.regionCode.op('varchar_pattern_ops')),
     index().on(t.organizationId),
   ],
+)
+
+/**
+ * The vocabulary of the search index: one row per distinct word (lexeme) of the documents, with the
+ * number of documents holding it. The fuzzy fallback looks typos and partial words up here (a trigram
+ * index over a few thousand words) and then searches the documents for the corrections it finds.
+ * Kept by statement-level triggers on listing_search_documents (hand-written migration), so every
+ * change of a document — index(), remove(), clear(), a listing deleted with its document — adjusts the
+ * counts in the same transaction; a word whose last document goes is deleted.
+ */
+export const listingSearchWords = pgTable(
+  'listing_search_words',
+  {
+    word: text().primaryKey(),
+    documents: integer().notNull(),
+  },
+  (t) => [index('listing_search_words_trigram_gin').using('gin', t.word.op('gin_trgm_ops'))],
 )
 
 export const duplicateFlagStatus = pgEnum('duplicate_flag_status', duplicateFlagStatuses)
