@@ -1,6 +1,6 @@
 // The closed loop (suggested → viewed → applied/invited → accepted/rejected → completed)
 // for residents and organizations. Every query is scoped to the caller's household or organization.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import {
   applications,
   householdMembers,
@@ -11,65 +11,54 @@ import {
   users,
   type ListingKind,
   type Reason,
-} from "@db/schema";
-import {
-  enqueueScoreHousehold,
-  enqueueScoreListing,
-} from "@workers/queues/matching";
-import type { Database } from "@db/client";
-import { db, prepared } from "~/utils/db.server";
-import { recordAudit } from "./audit.server";
-import {
-  isRejectReason,
-  recordOutcome,
-  reopenLoop,
-  type RejectReason,
-} from "./outcomes.server";
-import { regionPathNames } from "./region.server";
+} from '@db/schema'
+import { enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
+import type { Database } from '@db/client'
+import { db, prepared } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
+import { isRejectReason, recordOutcome, reopenLoop, type RejectReason } from './outcomes.server'
+import { regionPathNames } from './region.server'
 
 export class ApplicationError extends Error {
-  constructor(public key: string, public status = 400) {
-    super(key);
+  constructor(
+    public key: string,
+    public status = 400,
+  ) {
+    super(key)
   }
 }
 
-type Actor = { id: string; organizationId?: string | null };
+type Actor = { id: string; organizationId?: string | null }
 
 // The resident's offers page runs these on every visit: prepared (see prepared()).
-const ownHouseholdQuery = prepared((db) =>
-  db
-    .select()
-    .from(households)
-    .where(eq(households.residentUserId, sql.placeholder("userId")))
-    .prepare("own_household")
-);
+const ownHouseholdQuery = prepared((db) => db.select().from(households).where(eq(households.residentUserId, sql.placeholder('userId'))).prepare('own_household'))
 
 async function ownHousehold(userId: string) {
-  const [h] = await ownHouseholdQuery().execute({ userId });
-  return h;
+  const [h] = await ownHouseholdQuery().execute({ userId })
+  return h
 }
 
 type Offer = {
-  matchId: string;
-  listingId: string;
-  title: string;
-  kind: ListingKind;
-  regionCode: string;
-  regionName: string;
-  score: number;
-  reasons: Reason[];
-  memberName: string | null;
-  viewedAt: Date | null;
-  applicationId: string | null;
-  status: string | null;
-};
+  matchId: string
+  listingId: string
+  title: string
+  kind: ListingKind
+  regionCode: string
+  regionName: string
+  score: number
+  reasons: Reason[]
+  memberName: string | null
+  viewedAt: Date | null
+  applicationId: string | null
+  status: string | null
+}
 
 /**
  * Offers for the resident's household, best first, with reasons and the application status.
  * Opening the list is the "viewed" step for matches not seen before.
  */
 /** Offers a resident sees per page: a phone screen's worth of cards with their reasons. */
-export const OFFERS_PER_PAGE = 20;
+export const OFFERS_PER_PAGE = 20
 
 /** A page of a household's offers: matched, published, nothing blocking; the best first. */
 function offersPage(db: Database, ofKind: boolean) {
@@ -90,150 +79,80 @@ function offersPage(db: Database, ofKind: boolean) {
     .from(matches)
     .innerJoin(listings, eq(listings.id, matches.listingId))
     .leftJoin(householdMembers, eq(householdMembers.id, matches.memberId))
-    .leftJoin(
-      applications,
-      and(
-        eq(applications.listingId, matches.listingId),
-        eq(applications.householdId, matches.householdId)
-      )
-    )
+    .leftJoin(applications, and(eq(applications.listingId, matches.listingId), eq(applications.householdId, matches.householdId)))
     .where(
       and(
-        eq(matches.householdId, sql.placeholder("householdId")),
-        eq(listings.status, "published"),
+        eq(matches.householdId, sql.placeholder('householdId')),
+        eq(listings.status, 'published'),
         sql`jsonb_array_length(${matches.blockers}) = 0`,
-        ofKind ? eq(listings.kind, sql.placeholder("kind")) : undefined
-      )
+        ofKind ? eq(listings.kind, sql.placeholder('kind')) : undefined,
+      ),
     )
     .orderBy(desc(matches.score), listings.id)
-    .limit(sql.placeholder("limit"))
-    .offset(sql.placeholder("offset"))
-    .prepare(ofKind ? "resident_offers_of_kind" : "resident_offers");
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(ofKind ? 'resident_offers_of_kind' : 'resident_offers')
 }
-const offersQuery = prepared((db) => offersPage(db, false));
-const offersOfKindQuery = prepared((db) => offersPage(db, true));
+const offersQuery = prepared((db) => offersPage(db, false))
+const offersOfKindQuery = prepared((db) => offersPage(db, true))
 
-export async function listOffersForResident(
-  userId: string,
-  filter: { kind?: ListingKind; page?: number } = {}
-) {
-  const page = Math.max(1, Math.floor(filter.page ?? 1));
-  const household = await ownHousehold(userId);
-  if (!household)
-    return {
-      household: undefined,
-      offers: [] as Offer[],
-      applications: [] as Awaited<ReturnType<typeof residentApplications>>,
-      page,
-      hasMore: false,
-    };
-  if (!household.consentGiven)
-    return {
-      household,
-      offers: [] as Offer[],
-      applications: await residentApplications(household.id),
-      page,
-      hasMore: false,
-    };
-  const rows = await (filter.kind
-    ? offersOfKindQuery()
-    : offersQuery()
-  ).execute({
+export async function listOffersForResident(userId: string, filter: { kind?: ListingKind; page?: number } = {}) {
+  const page = Math.max(1, Math.floor(filter.page ?? 1))
+  const household = await ownHousehold(userId)
+  if (!household) return { household: undefined, offers: [] as Offer[], applications: [] as Awaited<ReturnType<typeof residentApplications>>, page, hasMore: false }
+  if (!household.consentGiven) return { household, offers: [] as Offer[], applications: await residentApplications(household.id), page, hasMore: false }
+  const rows = await (filter.kind ? offersOfKindQuery() : offersQuery()).execute({
     householdId: household.id,
     kind: filter.kind ?? null,
     limit: OFFERS_PER_PAGE + 1,
     offset: (page - 1) * OFFERS_PER_PAGE,
-  });
-  const hasMore = rows.length > OFFERS_PER_PAGE;
-  rows.length = Math.min(rows.length, OFFERS_PER_PAGE);
-  const unseen = rows.filter((r) => !r.viewedAt).map((r) => r.matchId);
-  if (unseen.length)
-    await db
-      .update(matches)
-      .set({ viewedAt: new Date() })
-      .where(and(inArray(matches.id, unseen), isNull(matches.viewedAt)));
-  const names = await regionPathNames(rows.map((r) => r.regionCode));
+  })
+  const hasMore = rows.length > OFFERS_PER_PAGE
+  rows.length = Math.min(rows.length, OFFERS_PER_PAGE)
+  const unseen = rows.filter((r) => !r.viewedAt).map((r) => r.matchId)
+  if (unseen.length) await db.update(matches).set({ viewedAt: new Date() }).where(and(inArray(matches.id, unseen), isNull(matches.viewedAt)))
+  const names = await regionPathNames(rows.map((r) => r.regionCode))
   return {
     household,
-    offers: rows.map(
-      (r): Offer => ({
-        ...r,
-        regionName: names.get(r.regionCode) ?? r.regionCode,
-      })
-    ),
+    offers: rows.map((r): Offer => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode })),
     applications: await residentApplications(household.id),
     page,
     hasMore,
-  };
+  }
 }
 
 const residentApplicationsQuery = prepared((db) =>
   db
-    .select({
-      id: applications.id,
-      listingId: applications.listingId,
-      title: listings.title,
-      kind: listings.kind,
-      status: applications.status,
-      updatedAt: applications.updatedAt,
-    })
+    .select({ id: applications.id, listingId: applications.listingId, title: listings.title, kind: listings.kind, status: applications.status, updatedAt: applications.updatedAt })
     .from(applications)
     .innerJoin(listings, eq(listings.id, applications.listingId))
-    .where(eq(applications.householdId, sql.placeholder("householdId")))
+    .where(eq(applications.householdId, sql.placeholder('householdId')))
     .orderBy(desc(applications.updatedAt))
-    .prepare("resident_applications")
-);
+    .prepare('resident_applications'),
+)
 
 async function residentApplications(householdId: string) {
-  return residentApplicationsQuery().execute({ householdId });
+  return residentApplicationsQuery().execute({ householdId })
 }
 
 /** One-click application: the household file is the application (一窗受理). */
 export async function applyToListing(actor: Actor, listingId: string) {
   return db.transaction(async (tx) => {
-    const [household] = await tx
-      .select()
-      .from(households)
-      .where(eq(households.residentUserId, actor.id))
-      .for("update");
-    if (!household)
-      throw new ApplicationError("matching:errors.not_found", 404);
-    if (!household.consentGiven)
-      throw new ApplicationError("matching:errors.no_consent", 403);
-    const [listing] = await tx
-      .select()
-      .from(listings)
-      .where(eq(listings.id, listingId));
-    if (!listing || listing.status !== "published")
-      throw new ApplicationError("matching:errors.listing_closed", 409);
-    const [match] = await tx
-      .select()
-      .from(matches)
-      .where(
-        and(
-          eq(matches.listingId, listingId),
-          eq(matches.householdId, household.id)
-        )
-      );
-    if (!match || (match.blockers as Reason[]).length)
-      throw new ApplicationError("matching:errors.not_found", 404);
-    const [existing] = await tx
-      .select()
-      .from(applications)
-      .where(
-        and(
-          eq(applications.listingId, listingId),
-          eq(applications.householdId, household.id)
-        )
-      );
-    const now = new Date();
-    if (existing && existing.status !== "withdrawn")
-      throw new ApplicationError("matching:errors.not_allowed", 409);
+    const [household] = await tx.select().from(households).where(eq(households.residentUserId, actor.id)).for('update')
+    if (!household) throw new ApplicationError('matching:errors.not_found', 404)
+    if (!household.consentGiven) throw new ApplicationError('matching:errors.no_consent', 403)
+    const [listing] = await tx.select().from(listings).where(eq(listings.id, listingId))
+    if (!listing || listing.status !== 'published') throw new ApplicationError('matching:errors.listing_closed', 409)
+    const [match] = await tx.select().from(matches).where(and(eq(matches.listingId, listingId), eq(matches.householdId, household.id)))
+    if (!match || (match.blockers as Reason[]).length) throw new ApplicationError('matching:errors.not_found', 404)
+    const [existing] = await tx.select().from(applications).where(and(eq(applications.listingId, listingId), eq(applications.householdId, household.id)))
+    const now = new Date()
+    if (existing && existing.status !== 'withdrawn') throw new ApplicationError('matching:errors.not_allowed', 409)
     const values = {
       householdId: household.id,
       memberId: match.memberId,
       listingId,
-      status: "applied" as const,
+      status: 'applied' as const,
       score: match.score,
       reasons: match.reasons,
       suggestedAt: match.computedAt,
@@ -241,83 +160,35 @@ export async function applyToListing(actor: Actor, listingId: string) {
       appliedAt: now,
       updatedById: actor.id,
       updatedAt: now,
-    };
+    }
     const [row] = existing
-      ? await tx
-          .update(applications)
-          .set(values)
-          .where(eq(applications.id, existing.id))
-          .returning()
-      : await tx.insert(applications).values(values).returning();
-    if (existing) await reopenLoop(tx, existing.id);
-    await recordAudit(tx, {
-      actor: { id: actor.id },
-      action: "application.apply",
-      entityType: "application",
-      entityId: row!.id,
-      after: { listingId, householdId: household.id },
-    });
-    return row!;
-  });
+      ? await tx.update(applications).set(values).where(eq(applications.id, existing.id)).returning()
+      : await tx.insert(applications).values(values).returning()
+    if (existing) await reopenLoop(tx, existing.id)
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'application.apply', entityType: 'application', entityId: row!.id, after: { listingId, householdId: household.id } })
+    return row!
+  })
 }
 
 /** The resident accepts or declines an organization's invitation. */
-export async function respondToInvitation(
-  actor: Actor,
-  applicationId: string,
-  accept: boolean
-) {
+export async function respondToInvitation(actor: Actor, applicationId: string, accept: boolean) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ a: applications })
       .from(applications)
       .innerJoin(households, eq(households.id, applications.householdId))
-      .where(
-        and(
-          eq(applications.id, applicationId),
-          eq(households.residentUserId, actor.id)
-        )
-      )
-      .for("update");
-    if (!row) throw new ApplicationError("matching:errors.not_found", 404);
-    if (row.a.status !== "invited")
-      throw new ApplicationError("matching:errors.not_allowed", 409);
-    const now = new Date();
+      .where(and(eq(applications.id, applicationId), eq(households.residentUserId, actor.id)))
+      .for('update')
+    if (!row) throw new ApplicationError('matching:errors.not_found', 404)
+    if (row.a.status !== 'invited') throw new ApplicationError('matching:errors.not_allowed', 409)
+    const now = new Date()
     await tx
       .update(applications)
-      .set(
-        accept
-          ? {
-              status: "accepted",
-              acceptedAt: now,
-              updatedById: actor.id,
-              updatedAt: now,
-            }
-          : {
-              status: "declined",
-              declinedAt: now,
-              updatedById: actor.id,
-              updatedAt: now,
-            }
-      )
-      .where(eq(applications.id, applicationId));
-    if (!accept)
-      await recordOutcome(tx, {
-        applicationId,
-        outcome: "declined_by_resident",
-        wasAccepted: false,
-        closedById: actor.id,
-        closedAt: now,
-      });
-    await recordAudit(tx, {
-      actor: { id: actor.id },
-      action: accept
-        ? "application.accept_invitation"
-        : "application.decline_invitation",
-      entityType: "application",
-      entityId: applicationId,
-    });
-  });
+      .set(accept ? { status: 'accepted', acceptedAt: now, updatedById: actor.id, updatedAt: now } : { status: 'declined', declinedAt: now, updatedById: actor.id, updatedAt: now })
+      .where(eq(applications.id, applicationId))
+    if (!accept) await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: false, closedById: actor.id, closedAt: now })
+    await recordAudit(tx, { actor: { id: actor.id }, action: accept ? 'application.accept_invitation' : 'application.decline_invitation', entityType: 'application', entityId: applicationId })
+  })
 }
 
 /**
@@ -330,84 +201,34 @@ export async function withdrawApplication(actor: Actor, applicationId: string) {
       .select({ a: applications })
       .from(applications)
       .innerJoin(households, eq(households.id, applications.householdId))
-      .where(
-        and(
-          eq(applications.id, applicationId),
-          eq(households.residentUserId, actor.id)
-        )
-      )
-      .for("update");
-    if (!row) throw new ApplicationError("matching:errors.not_found", 404);
-    if (row.a.status !== "applied" && row.a.status !== "accepted")
-      throw new ApplicationError("matching:errors.not_allowed", 409);
-    const now = new Date();
-    await tx
-      .update(applications)
-      .set({
-        status: "withdrawn",
-        withdrawnAt: now,
-        updatedById: actor.id,
-        updatedAt: now,
-      })
-      .where(eq(applications.id, applicationId));
-    await recordOutcome(tx, {
-      applicationId,
-      outcome: "declined_by_resident",
-      wasAccepted: row.a.status === "accepted",
-      closedById: actor.id,
-      closedAt: now,
-    });
-    await recordAudit(tx, {
-      actor: { id: actor.id },
-      action: "application.withdraw",
-      entityType: "application",
-      entityId: applicationId,
-      before: { status: row.a.status },
-      after: { status: "withdrawn" },
-    });
-    const [l] = await tx
-      .select({ id: listings.id, version: listings.version })
-      .from(listings)
-      .where(eq(listings.id, row.a.listingId));
-    const [h] = await tx
-      .select({ version: households.version })
-      .from(households)
-      .where(eq(households.id, row.a.householdId));
-    return {
-      wasAccepted: row.a.status === "accepted",
-      listing: l!,
-      householdId: row.a.householdId,
-      householdVersion: h!.version,
-    };
-  });
+      .where(and(eq(applications.id, applicationId), eq(households.residentUserId, actor.id)))
+      .for('update')
+    if (!row) throw new ApplicationError('matching:errors.not_found', 404)
+    if (row.a.status !== 'applied' && row.a.status !== 'accepted') throw new ApplicationError('matching:errors.not_allowed', 409)
+    const now = new Date()
+    await tx.update(applications).set({ status: 'withdrawn', withdrawnAt: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
+    await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: row.a.status === 'accepted', closedById: actor.id, closedAt: now })
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'application.withdraw', entityType: 'application', entityId: applicationId, before: { status: row.a.status }, after: { status: 'withdrawn' } })
+    const [l] = await tx.select({ id: listings.id, version: listings.version }).from(listings).where(eq(listings.id, row.a.listingId))
+    const [h] = await tx.select({ version: households.version }).from(households).where(eq(households.id, row.a.householdId))
+    return { wasAccepted: row.a.status === 'accepted', listing: l!, householdId: row.a.householdId, householdVersion: h!.version }
+  })
   if (changed.wasAccepted) {
-    const tag = `${applicationId}-withdraw`;
-    await enqueueScoreListing(changed.listing.id, changed.listing.version, tag);
-    await enqueueScoreHousehold(
-      changed.householdId,
-      changed.householdVersion,
-      tag
-    );
+    const tag = `${applicationId}-withdraw`
+    await enqueueScoreListing(changed.listing.id, changed.listing.version, tag)
+    await enqueueScoreHousehold(changed.householdId, changed.householdVersion, tag)
   }
 }
 
 async function ownListing(actor: Actor, listingId: string) {
-  const [listing] = await db
-    .select()
-    .from(listings)
-    .where(eq(listings.id, listingId));
-  if (
-    !listing ||
-    !actor.organizationId ||
-    listing.organizationId !== actor.organizationId
-  )
-    throw new ApplicationError("matching:errors.not_found", 404);
-  return listing;
+  const [listing] = await db.select().from(listings).where(eq(listings.id, listingId))
+  if (!listing || !actor.organizationId || listing.organizationId !== actor.organizationId) throw new ApplicationError('matching:errors.not_found', 404)
+  return listing
 }
 
 export function ageBand(age: number) {
-  const from = Math.floor(age / 10) * 10;
-  return { from, to: from + 9 };
+  const from = Math.floor(age / 10) * 10
+  return { from, to: from + 9 }
 }
 
 /**
@@ -415,19 +236,8 @@ export function ageBand(age: number) {
  * through the organization's decision (it needs the name to hire or to record a rejection). A
  * resident who withdraws is masked again: withdrawing takes back the consent that applying gave.
  */
-export function revealed(
-  a: {
-    status: string;
-    appliedAt: Date | string | null;
-    invitedAt: Date | string | null;
-    acceptedAt: Date | string | null;
-  } | null
-) {
-  return Boolean(
-    a &&
-      a.status !== "withdrawn" &&
-      (a.appliedAt || (a.invitedAt && a.acceptedAt))
-  );
+export function revealed(a: { status: string; appliedAt: Date | string | null; invitedAt: Date | string | null; acceptedAt: Date | string | null } | null) {
+  return Boolean(a && a.status !== 'withdrawn' && (a.appliedAt || (a.invitedAt && a.acceptedAt)))
 }
 
 /**
@@ -435,7 +245,7 @@ export function revealed(
  * age band, skills, reasons) unless the candidate applied or accepted an invitation.
  */
 export async function listCandidates(actor: Actor, listingId: string) {
-  const listing = await ownListing(actor, listingId);
+  const listing = await ownListing(actor, listingId)
   const base = {
     regionCode: households.regionCode,
     address: households.address,
@@ -443,7 +253,7 @@ export async function listCandidates(actor: Actor, listingId: string) {
     birthDate: householdMembers.birthDate,
     phone: users.phone,
     application: applications,
-  };
+  }
   // Households in the loop (applied / invited / accepted …) stay listed even when a rescore
   // no longer keeps their match (e.g. the last place was just filled by them).
   const inLoop = await db
@@ -452,97 +262,42 @@ export async function listCandidates(actor: Actor, listingId: string) {
       householdId: applications.householdId,
       memberId: applications.memberId,
       score: sql<number>`coalesce(${matches.score}, ${applications.score}, 0)`,
-      reasons: sql<
-        Reason[]
-      >`coalesce(${matches.reasons}, ${applications.reasons})`,
+      reasons: sql<Reason[]>`coalesce(${matches.reasons}, ${applications.reasons})`,
     })
     .from(applications)
     .innerJoin(households, eq(households.id, applications.householdId))
     .leftJoin(householdMembers, eq(householdMembers.id, applications.memberId))
     .leftJoin(users, eq(users.id, households.residentUserId))
-    .leftJoin(
-      matches,
-      and(
-        eq(matches.listingId, applications.listingId),
-        eq(matches.householdId, applications.householdId)
-      )
-    )
-    .where(
-      and(
-        eq(applications.listingId, listingId),
-        eq(households.consentGiven, true)
-      )
-    );
+    .leftJoin(matches, and(eq(matches.listingId, applications.listingId), eq(matches.householdId, applications.householdId)))
+    .where(and(eq(applications.listingId, listingId), eq(households.consentGiven, true)))
   const suggested = await db
-    .select({
-      ...base,
-      householdId: matches.householdId,
-      memberId: matches.memberId,
-      score: matches.score,
-      reasons: matches.reasons,
-    })
+    .select({ ...base, householdId: matches.householdId, memberId: matches.memberId, score: matches.score, reasons: matches.reasons })
     .from(matches)
     .innerJoin(households, eq(households.id, matches.householdId))
     .leftJoin(householdMembers, eq(householdMembers.id, matches.memberId))
     .leftJoin(users, eq(users.id, households.residentUserId))
-    .leftJoin(
-      applications,
-      and(
-        eq(applications.listingId, matches.listingId),
-        eq(applications.householdId, matches.householdId)
-      )
-    )
-    .where(
-      and(
-        eq(matches.listingId, listingId),
-        eq(households.consentGiven, true),
-        isNull(applications.id),
-        sql`jsonb_array_length(${matches.blockers}) = 0`
-      )
-    )
+    .leftJoin(applications, and(eq(applications.listingId, matches.listingId), eq(applications.householdId, matches.householdId)))
+    .where(and(eq(matches.listingId, listingId), eq(households.consentGiven, true), isNull(applications.id), sql`jsonb_array_length(${matches.blockers}) = 0`))
     .orderBy(desc(matches.score), matches.householdId)
-    .limit(200);
-  const rows = [...inLoop, ...suggested].sort(
-    (a, b) => b.score - a.score || (a.householdId < b.householdId ? -1 : 1)
-  );
+    .limit(200)
+  const rows = [...inLoop, ...suggested].sort((a, b) => b.score - a.score || (a.householdId < b.householdId ? -1 : 1))
   // Head of household for household-level offers (no member on the match).
   const heads = await db
-    .select({
-      householdId: householdMembers.householdId,
-      fullName: householdMembers.fullName,
-      birthDate: householdMembers.birthDate,
-    })
+    .select({ householdId: householdMembers.householdId, fullName: householdMembers.fullName, birthDate: householdMembers.birthDate })
     .from(householdMembers)
-    .where(
-      and(
-        inArray(
-          householdMembers.householdId,
-          rows.length
-            ? rows.map((r) => r.householdId)
-            : ["00000000-0000-0000-0000-000000000000"]
-        ),
-        eq(householdMembers.isHead, true)
-      )
-    );
-  const memberIds = rows
-    .map((r) => r.memberId)
-    .filter((x): x is string => Boolean(x));
-  const skillRows = memberIds.length
-    ? await db
-        .select()
-        .from(memberSkills)
-        .where(inArray(memberSkills.memberId, memberIds))
-    : [];
-  const names = await regionPathNames(rows.map((r) => r.regionCode));
-  const now = new Date();
+    .where(and(inArray(householdMembers.householdId, rows.length ? rows.map((r) => r.householdId) : ['00000000-0000-0000-0000-000000000000']), eq(householdMembers.isHead, true)))
+  const memberIds = rows.map((r) => r.memberId).filter((x): x is string => Boolean(x))
+  const skillRows = memberIds.length ? await db.select().from(memberSkills).where(inArray(memberSkills.memberId, memberIds)) : []
+  const names = await regionPathNames(rows.map((r) => r.regionCode))
+  const now = new Date()
   return {
     listing,
     candidates: rows.map((r) => {
-      const head = heads.find((h) => h.householdId === r.householdId);
-      const fullName = r.fullName ?? head?.fullName ?? "";
-      const birth = r.birthDate ?? head?.birthDate ?? "1970-01-01";
-      const age = now.getUTCFullYear() - Number(birth.slice(0, 4));
-      const open = revealed(r.application);
+      const head = heads.find((h) => h.householdId === r.householdId)
+      const fullName = r.fullName ?? head?.fullName ?? ''
+      const birth = r.birthDate ?? head?.birthDate ?? '1970-01-01'
+      const age = now.getUTCFullYear() - Number(birth.slice(0, 4))
+      const open = revealed(r.application)
       return {
         householdId: r.householdId,
         score: r.score,
@@ -553,55 +308,34 @@ export async function listCandidates(actor: Actor, listingId: string) {
         address: open ? r.address : null,
         region: names.get(r.regionCode) ?? r.regionCode,
         ageBand: ageBand(age),
-        skills: skillRows
-          .filter((s) => s.memberId === r.memberId)
-          .map((s) => ({ code: s.skillCode, level: s.level })),
+        skills: skillRows.filter((s) => s.memberId === r.memberId).map((s) => ({ code: s.skillCode, level: s.level })),
         applicationId: r.application?.id ?? null,
         status: r.application?.status ?? null,
-      };
+      }
     }),
-  };
+  }
 }
 
 /** The organization invites a matched candidate (still masked until they accept). */
-export async function inviteCandidate(
-  actor: Actor,
-  listingId: string,
-  householdId: string
-) {
-  await ownListing(actor, listingId);
+export async function inviteCandidate(actor: Actor, listingId: string, householdId: string) {
+  await ownListing(actor, listingId)
   return db.transaction(async (tx) => {
     const [match] = await tx
       .select()
       .from(matches)
       .innerJoin(households, eq(households.id, matches.householdId))
-      .where(
-        and(
-          eq(matches.listingId, listingId),
-          eq(matches.householdId, householdId),
-          eq(households.consentGiven, true)
-        )
-      );
-    if (!match) throw new ApplicationError("matching:errors.not_found", 404);
-    const [existing] = await tx
-      .select()
-      .from(applications)
-      .where(
-        and(
-          eq(applications.listingId, listingId),
-          eq(applications.householdId, householdId)
-        )
-      );
-    if (existing)
-      throw new ApplicationError("matching:errors.not_allowed", 409);
-    const now = new Date();
+      .where(and(eq(matches.listingId, listingId), eq(matches.householdId, householdId), eq(households.consentGiven, true)))
+    if (!match) throw new ApplicationError('matching:errors.not_found', 404)
+    const [existing] = await tx.select().from(applications).where(and(eq(applications.listingId, listingId), eq(applications.householdId, householdId)))
+    if (existing) throw new ApplicationError('matching:errors.not_allowed', 409)
+    const now = new Date()
     const [row] = await tx
       .insert(applications)
       .values({
         householdId,
         memberId: match.matches.memberId,
         listingId,
-        status: "invited",
+        status: 'invited',
         score: match.matches.score,
         reasons: match.matches.reasons,
         suggestedAt: match.matches.computedAt,
@@ -609,121 +343,61 @@ export async function inviteCandidate(
         invitedAt: now,
         updatedById: actor.id,
       })
-      .returning();
-    await recordAudit(tx, {
-      actor: { id: actor.id },
-      action: "application.invite",
-      entityType: "application",
-      entityId: row!.id,
-      after: { listingId },
-    });
-    return row!;
-  });
+      .returning()
+    await recordAudit(tx, { actor: { id: actor.id }, action: 'application.invite', entityType: 'application', entityId: row!.id, after: { listingId } })
+    return row!
+  })
 }
 
 const transitions = {
-  accept: { from: ["applied"], to: "accepted", stamp: "acceptedAt" },
-  reject: {
-    from: ["applied", "accepted"],
-    to: "rejected",
-    stamp: "rejectedAt",
-  },
-  complete: { from: ["accepted"], to: "completed", stamp: "completedAt" },
-} as const;
+  accept: { from: ['applied'], to: 'accepted', stamp: 'acceptedAt' },
+  reject: { from: ['applied', 'accepted'], to: 'rejected', stamp: 'rejectedAt' },
+  complete: { from: ['accepted'], to: 'completed', stamp: 'completedAt' },
+} as const
 
 /**
  * The organization accepts or rejects an application, or marks it completed (hired, enrolled, received).
  * Rejecting requires a reason (could not reach the resident, no capacity, offer withdrawn); rejecting
  * and completing close the loop with that outcome code in the same transaction.
  */
-export async function decideApplication(
-  actor: Actor,
-  applicationId: string,
-  decision: keyof typeof transitions,
-  options: { reason?: RejectReason | string | null; note?: string } = {}
-) {
-  if (decision === "reject" && !isRejectReason(options.reason))
-    throw new ApplicationError("evaluation:errors.reject_reason_required", 400);
+export async function decideApplication(actor: Actor, applicationId: string, decision: keyof typeof transitions, options: { reason?: RejectReason | string | null; note?: string } = {}) {
+  if (decision === 'reject' && !isRejectReason(options.reason)) throw new ApplicationError('evaluation:errors.reject_reason_required', 400)
   const changed = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ a: applications, l: listings })
       .from(applications)
       .innerJoin(listings, eq(listings.id, applications.listingId))
       .where(eq(applications.id, applicationId))
-      .for("update");
-    if (
-      !row ||
-      !actor.organizationId ||
-      row.l.organizationId !== actor.organizationId
-    )
-      throw new ApplicationError("matching:errors.not_found", 404);
-    const t = transitions[decision];
-    if (!(t.from as readonly string[]).includes(row.a.status))
-      throw new ApplicationError("matching:errors.not_allowed", 409);
-    if (decision === "accept" && row.l.capacity !== null) {
+      .for('update')
+    if (!row || !actor.organizationId || row.l.organizationId !== actor.organizationId) throw new ApplicationError('matching:errors.not_found', 404)
+    const t = transitions[decision]
+    if (!(t.from as readonly string[]).includes(row.a.status)) throw new ApplicationError('matching:errors.not_allowed', 409)
+    if (decision === 'accept' && row.l.capacity !== null) {
       const [{ n } = { n: 0 }] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(applications)
-        .where(
-          and(
-            eq(applications.listingId, row.l.id),
-            inArray(applications.status, ["accepted", "completed"])
-          )
-        );
-      if (n >= row.l.capacity)
-        throw new ApplicationError("matching:errors.capacity_full", 409);
+        .where(and(eq(applications.listingId, row.l.id), inArray(applications.status, ['accepted', 'completed'])))
+      if (n >= row.l.capacity) throw new ApplicationError('matching:errors.capacity_full', 409)
     }
-    const now = new Date();
-    await tx
-      .update(applications)
-      .set({
-        status: t.to,
-        [t.stamp]: now,
-        updatedById: actor.id,
-        updatedAt: now,
-      })
-      .where(eq(applications.id, applicationId));
-    const outcome =
-      decision === "complete"
-        ? "completed"
-        : decision === "reject"
-        ? (options.reason as RejectReason)
-        : null;
-    if (outcome)
-      await recordOutcome(tx, {
-        applicationId,
-        outcome,
-        wasAccepted: row.a.status === "accepted",
-        closedById: actor.id,
-        note: options.note,
-        closedAt: now,
-      });
+    const now = new Date()
+    await tx.update(applications).set({ status: t.to, [t.stamp]: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
+    const outcome = decision === 'complete' ? 'completed' : decision === 'reject' ? (options.reason as RejectReason) : null
+    if (outcome) await recordOutcome(tx, { applicationId, outcome, wasAccepted: row.a.status === 'accepted', closedById: actor.id, note: options.note, closedAt: now })
     await recordAudit(tx, {
       actor: { id: actor.id },
       action: `application.${decision}`,
-      entityType: "application",
+      entityType: 'application',
       entityId: applicationId,
       before: { status: row.a.status },
       after: { status: t.to, ...(outcome ? { outcome } : {}) },
-    });
-    const [h] = await tx
-      .select({ version: households.version })
-      .from(households)
-      .where(eq(households.id, row.a.householdId));
-    return {
-      listing: row.l,
-      householdId: row.a.householdId,
-      householdVersion: h!.version,
-    };
-  });
+    })
+    const [h] = await tx.select({ version: households.version }).from(households).where(eq(households.id, row.a.householdId))
+    return { listing: row.l, householdId: row.a.householdId, householdVersion: h!.version }
+  })
   // Accepting or rejecting changes remaining capacity (listing) and active assistance (fairness, household).
-  const tag = `${applicationId}-${decision}`;
-  await enqueueScoreListing(changed.listing.id, changed.listing.version, tag);
-  await enqueueScoreHousehold(
-    changed.householdId,
-    changed.householdVersion,
-    tag
-  );
+  const tag = `${applicationId}-${decision}`
+  await enqueueScoreListing(changed.listing.id, changed.listing.version, tag)
+  await enqueueScoreHousehold(changed.householdId, changed.householdVersion, tag)
 }
 
 /** The organization's published listings with their match counts. */
@@ -739,31 +413,18 @@ export async function listOrganizationListings(organizationId: string) {
     .from(listings)
     .where(eq(listings.organizationId, organizationId))
     .orderBy(desc(listings.createdAt))
-    .limit(200);
+    .limit(200)
 }
 
 /** Matches and applications of one household (caseworker view; scope checked by the caller's model). */
 export async function householdMatchesAndApplications(householdId: string) {
   const ms = await db
-    .select({
-      listingId: listings.id,
-      title: listings.title,
-      kind: listings.kind,
-      score: matches.score,
-      reasons: matches.reasons,
-      status: applications.status,
-    })
+    .select({ listingId: listings.id, title: listings.title, kind: listings.kind, score: matches.score, reasons: matches.reasons, status: applications.status })
     .from(matches)
     .innerJoin(listings, eq(listings.id, matches.listingId))
-    .leftJoin(
-      applications,
-      and(
-        eq(applications.listingId, matches.listingId),
-        eq(applications.householdId, matches.householdId)
-      )
-    )
+    .leftJoin(applications, and(eq(applications.listingId, matches.listingId), eq(applications.householdId, matches.householdId)))
     .where(eq(matches.householdId, householdId))
     .orderBy(desc(matches.score))
-    .limit(50);
-  return { matches: ms, applications: await residentApplications(householdId) };
+    .limit(50)
+  return { matches: ms, applications: await residentApplications(householdId) }
 }

@@ -1,32 +1,30 @@
-import { connect, type Connection, type Database } from "@db/client";
-import { getEnv } from "./env.server";
+import { connect, type Connection, type Database } from '@db/client'
+import { getEnv } from './env.server'
 
-let connection: Connection | undefined;
+let connection: Connection | undefined
 
 export function getConnection(): Connection {
   connection ??= connect(getEnv().DATABASE_URL, {
     max: getEnv().DB_POOL_MAX,
-    applicationName: `gongjian-${process.env.GONGJIAN_PROCESS ?? "web"}`,
-  });
-  return connection;
+    applicationName: `gongjian-${process.env.GONGJIAN_PROCESS ?? 'web'}`,
+  })
+  return connection
 }
 
 /** The drizzle handle, created on first use so tests can point DATABASE_URL elsewhere first. */
 export const db = new Proxy({} as Database, {
   get(_target, property) {
-    const real = getConnection().db;
-    const value = Reflect.get(real, property, real);
+    const real = getConnection().db
+    const value = Reflect.get(real, property, real)
     // `$client` is the postgres.js client: a function whose methods (unsafe, begin…) a bound copy would lose.
-    return typeof value === "function" && property !== "$client"
-      ? value.bind(real)
-      : value;
+    return typeof value === 'function' && property !== '$client' ? value.bind(real) : value
   },
-});
+})
 
 export async function closeDb() {
-  const current = connection;
-  connection = undefined;
-  await current?.sql.end({ timeout: 5 });
+  const current = connection
+  connection = undefined
+  await current?.sql.end({ timeout: 5 })
 }
 
 /**
@@ -36,14 +34,14 @@ export async function closeDb() {
  * new one.
  */
 export function prepared<Query>(build: (db: Database) => Query): () => Query {
-  const byConnection = new WeakMap<Database, Query>();
+  const byConnection = new WeakMap<Database, Query>()
   return () => {
-    const real = getConnection().db;
-    let query = byConnection.get(real);
+    const real = getConnection().db
+    let query = byConnection.get(real)
     if (!query) {
-      query = build(real);
-      byConnection.set(real, query);
+      query = build(real)
+      byConnection.set(real, query)
     }
-    return query;
-  };
+    return query
+  }
 }

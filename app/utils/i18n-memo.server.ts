@@ -1,10 +1,7 @@
-import type { i18n as I18n } from "i18next";
+import type { i18n as I18n } from 'i18next'
 
-type Plain = string | number | boolean | null | undefined;
-const isPlain = (v: unknown): boolean =>
-  v === null ||
-  ["string", "number", "boolean", "undefined"].includes(typeof v) ||
-  (Array.isArray(v) && v.every((x) => isPlain(x)));
+type Plain = string | number | boolean | null | undefined
+const isPlain = (v: unknown): boolean => v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v) || (Array.isArray(v) && v.every((x) => isPlain(x)))
 
 /**
  * Remembers translations for the life of an i18next instance. Each t() walks the language
@@ -15,36 +12,21 @@ const isPlain = (v: unknown): boolean =>
  * bounded: past `maxEntries` remembered calls it starts afresh (interpolated values such as names
  * and amounts make the set of calls open-ended).
  */
-export function memoizeTranslations(
-  instance: I18n,
-  { maxEntries = 20_000 }: { maxEntries?: number } = {}
-) {
-  const translate = instance.t.bind(instance) as unknown as (
-    ...args: unknown[]
-  ) => unknown;
-  const cache = new Map<string, unknown>();
+export function memoizeTranslations(instance: I18n, { maxEntries = 20_000 }: { maxEntries?: number } = {}) {
+  const translate = instance.t.bind(instance) as unknown as (...args: unknown[]) => unknown
+  const cache = new Map<string, unknown>()
   const memo = (...args: unknown[]) => {
-    const [key, options] = args;
-    if (args.length > 2 || typeof key !== "string") return translate(...args);
-    if (
-      options !== undefined &&
-      (typeof options !== "object" ||
-        options === null ||
-        !Object.values(options).every(isPlain))
-    )
-      return translate(...args);
-    const cacheKey = `${instance.language}\u0000${key}\u0000${
-      options === undefined
-        ? ""
-        : JSON.stringify(options as Record<string, Plain>)
-    }`;
-    const known = cache.get(cacheKey);
-    if (known !== undefined || cache.has(cacheKey)) return known;
-    const text = translate(...args);
-    if (cache.size >= maxEntries) cache.clear();
-    cache.set(cacheKey, text);
-    return text;
-  };
-  instance.t = memo as unknown as I18n["t"];
-  return instance;
+    const [key, options] = args
+    if (args.length > 2 || typeof key !== 'string') return translate(...args)
+    if (options !== undefined && (typeof options !== 'object' || options === null || !Object.values(options).every(isPlain))) return translate(...args)
+    const cacheKey = `${instance.language}\u0000${key}\u0000${options === undefined ? '' : JSON.stringify(options as Record<string, Plain>)}`
+    const known = cache.get(cacheKey)
+    if (known !== undefined || cache.has(cacheKey)) return known
+    const text = translate(...args)
+    if (cache.size >= maxEntries) cache.clear()
+    cache.set(cacheKey, text)
+    return text
+  }
+  instance.t = memo as unknown as I18n['t']
+  return instance
 }

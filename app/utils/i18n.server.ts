@@ -1,26 +1,20 @@
-import { createCookie } from "@remix-run/node";
-import { createInstance, type i18n as I18n } from "i18next";
-import { initReactI18next } from "react-i18next";
-import { RemixI18Next } from "remix-i18next/server";
-import {
-  i18nConfig,
-  supportedLngs,
-  fallbackLng,
-  isLocale,
-  type Locale,
-} from "~/i18n";
-import { memoizeTranslations } from "./i18n-memo.server";
+import { createCookie } from '@remix-run/node'
+import { createInstance, type i18n as I18n } from 'i18next'
+import { initReactI18next } from 'react-i18next'
+import { RemixI18Next } from 'remix-i18next/server'
+import { i18nConfig, supportedLngs, fallbackLng, isLocale, type Locale } from '~/i18n'
+import { memoizeTranslations } from './i18n-memo.server'
 
 /** The visitor's chosen locale; read before Accept-Language, zh-CN when neither says. */
-export const localeCookie = createCookie("lng", {
-  path: "/",
-  sameSite: "lax",
+export const localeCookie = createCookie('lng', {
+  path: '/',
+  sameSite: 'lax',
   httpOnly: true,
   maxAge: 60 * 60 * 24 * 365,
-});
+})
 
 /** Remembered locale detections; past this many distinct header pairs it starts afresh. */
-const MAX_REMEMBERED_LOCALES = 5_000;
+const MAX_REMEMBERED_LOCALES = 5_000
 
 /**
  * remix-i18next, with two savings for a server that renders many pages a second:
@@ -31,53 +25,40 @@ const MAX_REMEMBERED_LOCALES = 5_000;
  *   of creating and initializing one per render or per getFixedT().
  */
 class ServerI18Next extends RemixI18Next {
-  private readonly locales = new Map<string, Promise<string>>();
-  private readonly instances = new Map<Locale, Promise<I18n>>();
+  private readonly locales = new Map<string, Promise<string>>()
+  private readonly instances = new Map<Locale, Promise<I18n>>()
 
   override getLocale(request: Request): Promise<string> {
-    const key = `${request.headers.get("cookie") ?? ""}\u0000${
-      request.headers.get("accept-language") ?? ""
-    }`;
-    let locale = this.locales.get(key);
+    const key = `${request.headers.get('cookie') ?? ''}\u0000${request.headers.get('accept-language') ?? ''}`
+    let locale = this.locales.get(key)
     if (!locale) {
-      if (this.locales.size >= MAX_REMEMBERED_LOCALES) this.locales.clear();
-      locale = super.getLocale(request);
-      locale.catch(() => this.locales.delete(key));
-      this.locales.set(key, locale);
+      if (this.locales.size >= MAX_REMEMBERED_LOCALES) this.locales.clear()
+      locale = super.getLocale(request)
+      locale.catch(() => this.locales.delete(key))
+      this.locales.set(key, locale)
     }
-    return locale;
+    return locale
   }
 
   /** The server's instance for a locale (an unsupported one gets the fallback locale's). */
   instanceFor(locale: string): Promise<I18n> {
-    const lng = isLocale(locale) ? locale : fallbackLng;
-    let instance = this.instances.get(lng);
+    const lng = isLocale(locale) ? locale : fallbackLng
+    let instance = this.instances.get(lng)
     if (!instance) {
       instance = (async () => {
-        const created = createInstance();
-        await created.use(initReactI18next).init({ ...i18nConfig, lng });
-        return memoizeTranslations(created);
-      })();
-      this.instances.set(lng, instance);
+        const created = createInstance()
+        await created.use(initReactI18next).init({ ...i18nConfig, lng })
+        return memoizeTranslations(created)
+      })()
+      this.instances.set(lng, instance)
     }
-    return instance;
+    return instance
   }
 
-  override async getFixedT(
-    requestOrLocale: Request | string,
-    namespaces?: string | string[],
-    options: { keyPrefix?: string } = {}
-  ) {
-    const locale =
-      typeof requestOrLocale === "string"
-        ? requestOrLocale
-        : await this.getLocale(requestOrLocale);
-    const instance = await this.instanceFor(locale);
-    return instance.getFixedT(
-      instance.language,
-      namespaces ?? null,
-      options.keyPrefix
-    );
+  override async getFixedT(requestOrLocale: Request | string, namespaces?: string | string[], options: { keyPrefix?: string } = {}) {
+    const locale = typeof requestOrLocale === 'string' ? requestOrLocale : await this.getLocale(requestOrLocale)
+    const instance = await this.instanceFor(locale)
+    return instance.getFixedT(instance.language, namespaces ?? null, options.keyPrefix)
   }
 }
 
@@ -86,7 +67,7 @@ export const i18next = new ServerI18Next({
     supportedLanguages: [...supportedLngs],
     fallbackLanguage: fallbackLng,
     cookie: localeCookie,
-    order: ["cookie", "header"],
+    order: ['cookie', 'header'],
   },
   i18next: i18nConfig,
-});
+})
