@@ -20,16 +20,24 @@ export type AuditRecord = {
  * exists exactly when the change does.
  */
 export async function recordAudit(executor: Executor, entry: AuditRecord) {
-  await executor.insert(auditEntries).values({
-    actorId: 'id' in entry.actor ? entry.actor.id : null,
-    actorLabel: 'system' in entry.actor ? entry.actor.system : null,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    note: entry.note ?? null,
-  })
+  await recordAudits(executor, [entry])
+}
+
+/** Appends many audit entries in one statement (bulk writes such as imports), same rules as recordAudit. */
+export async function recordAudits(executor: Executor, entries: AuditRecord[]) {
+  if (!entries.length) return
+  await executor.insert(auditEntries).values(
+    entries.map((entry) => ({
+      actorId: 'id' in entry.actor ? entry.actor.id : null,
+      actorLabel: 'system' in entry.actor ? entry.actor.system : null,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      note: entry.note ?? null,
+    })),
+  )
 }
 
 export type AuditQuery = {

@@ -1,6 +1,7 @@
 // Listings (帮扶资源): create/edit with kind-specific details in one transaction, the status
 // machine draft → published ⇄ paused → closed, versions, audit, and what the search index sees.
 // Every function that changes a listing is scoped to the caller's organization.
+import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
@@ -26,7 +27,7 @@ import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
 import { db } from '~/utils/db.server'
 import { logger } from '~/utils/logger.server'
-import { recordAudit } from './audit.server'
+import { recordAudit, recordAudits } from './audit.server'
 import { closeOpenApplications } from './outcomes.server'
 import type { SessionUser } from './user.server'
 
@@ -128,92 +129,135 @@ function commonValues(input: ListingInput) {
   }
 }
 
-/** Replaces the kind-specific rows of a listing (details, skills, milestones). */
-async function writeDetails(tx: Transaction, listingId: string, input: ListingInput) {
-  await tx.delete(listingSkills).where(eq(listingSkills.listingId, listingId))
-  const skillRows = skillRowsOf(input)
-  if (skillRows.length) await tx.insert(listingSkills).values(skillRows.map((s) => ({ listingId, skillCode: s.code, role: s.role, level: s.level })))
-  switch (input.kind) {
-    case 'job': {
-      const values = {
-        position: input.position,
-        wageMin: money(input.wageMin)!,
-        wageMax: money(input.wageMax)!,
-        wagePeriod: input.wagePeriod,
-        hoursPerWeek: input.hoursPerWeek ?? null,
-        hoursDescription: input.hoursDescription ?? '',
-        workplaceRegionCode: input.workplaceRegionCode,
-      }
-      await tx.insert(jobDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: jobDetails.listingId, set: values })
-      break
-    }
-    case 'training': {
-      const values = {
-        schedule: input.schedule,
-        costYuan: money(input.costYuan)!,
-        certificate: input.certificate || null,
-        delivery: input.delivery,
-        prerequisites: input.prerequisites ?? '',
-        placementPartner: input.placementPartner || null,
-      }
-      await tx.insert(trainingDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: trainingDetails.listingId, set: values })
-      break
-    }
-    case 'donation': {
-      const inKind = input.donationType === 'in_kind'
-      const values = {
-        donationType: input.donationType,
-        targetAmount: inKind ? null : money(input.targetAmount),
-        itemKind: inKind ? input.itemKind! : null,
-        itemUnit: inKind ? input.itemUnit! : null,
-        quantity: inKind ? input.quantity!.toFixed(3) : null,
-        condition: inKind ? (input.condition ?? null) : null,
-        expiresOn: inKind ? (input.expiresOn ?? null) : null,
-        eligibility: input.eligibility ?? '',
-        deliveryRegionCode: input.deliveryRegionCode,
-      }
-      await tx.insert(donationDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: donationDetails.listingId, set: values })
-      break
-    }
-    case 'project': {
-      const values = { durationMonths: input.durationMonths, budget: money(input.budget)!, claimOpen: input.claimOpen }
-      await tx.insert(projectDetails).values({ listingId, ...values }).onConflictDoUpdate({ target: projectDetails.listingId, set: values })
-      await tx.delete(projectMilestones).where(eq(projectMilestones.listingId, listingId))
-      await tx.insert(projectMilestones).values(
-        input.milestones.map((ms, i) => ({
+type DetailEntry = { listingId: string; input: ListingInput }
+
+/** `set` of an upsert that takes every given column from the proposed row (`excluded`). */
+function fromExcluded(columns: string[]) {
+  return Object.fromEntries(columns.map((c) => [c, sql.raw(`excluded.${c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}`)]))
+}
+
+/**
+ * Replaces the kind-specific rows of listings (details, skills, milestones): a few statements however
+ * many listings (an import writes a hundred at a time). `fresh`: the listings were just inserted, so
+ * there is nothing to replace.
+ */
+async function writeDetails(tx: Transaction, entries: DetailEntry[], { fresh = false }: { fresh?: boolean } = {}) {
+  if (!entries.length) return
+  const ids = entries.map((e) => e.listingId)
+  if (!fresh) await tx.delete(listingSkills).where(inArray(listingSkills.listingId, ids))
+  const skillRows = entries.flatMap(({ listingId, input }) => skillRowsOf(input).map((s) => ({ listingId, skillCode: s.code, role: s.role, level: s.level })))
+  if (skillRows.length) await tx.insert(listingSkills).values(skillRows)
+  const jobs: Array<typeof jobDetails.$inferInsert> = []
+  const trainings: Array<typeof trainingDetails.$inferInsert> = []
+  const donations: Array<typeof donationDetails.$inferInsert> = []
+  const projects: Array<typeof projectDetails.$inferInsert> = []
+  const milestones: Array<typeof projectMilestones.$inferInsert> = []
+  for (const { listingId, input } of entries) {
+    switch (input.kind) {
+      case 'job':
+        jobs.push({
           listingId,
-          seq: i + 1,
-          title: ms.title,
-          dueOn: ms.dueOn,
-          budgetSharePercent: ms.budgetSharePercent.toFixed(2),
-          evidenceRequired: ms.evidenceRequired,
-        })),
-      )
-      break
+          position: input.position,
+          wageMin: money(input.wageMin)!,
+          wageMax: money(input.wageMax)!,
+          wagePeriod: input.wagePeriod,
+          hoursPerWeek: input.hoursPerWeek ?? null,
+          hoursDescription: input.hoursDescription ?? '',
+          workplaceRegionCode: input.workplaceRegionCode,
+        })
+        break
+      case 'training':
+        trainings.push({
+          listingId,
+          schedule: input.schedule,
+          costYuan: money(input.costYuan)!,
+          certificate: input.certificate || null,
+          delivery: input.delivery,
+          prerequisites: input.prerequisites ?? '',
+          placementPartner: input.placementPartner || null,
+        })
+        break
+      case 'donation': {
+        const inKind = input.donationType === 'in_kind'
+        donations.push({
+          listingId,
+          donationType: input.donationType,
+          targetAmount: inKind ? null : money(input.targetAmount),
+          itemKind: inKind ? input.itemKind! : null,
+          itemUnit: inKind ? input.itemUnit! : null,
+          quantity: inKind ? input.quantity!.toFixed(3) : null,
+          condition: inKind ? (input.condition ?? null) : null,
+          expiresOn: inKind ? (input.expiresOn ?? null) : null,
+          eligibility: input.eligibility ?? '',
+          deliveryRegionCode: input.deliveryRegionCode,
+        })
+        break
+      }
+      case 'project':
+        projects.push({ listingId, durationMonths: input.durationMonths, budget: money(input.budget)!, claimOpen: input.claimOpen })
+        input.milestones.forEach((ms, i) =>
+          milestones.push({
+            listingId,
+            seq: i + 1,
+            title: ms.title,
+            dueOn: ms.dueOn,
+            budgetSharePercent: ms.budgetSharePercent.toFixed(2),
+            evidenceRequired: ms.evidenceRequired,
+          }),
+        )
+        break
     }
   }
+  const upsert = async <Row extends { listingId: string }>(table: typeof jobDetails | typeof trainingDetails | typeof donationDetails | typeof projectDetails, rows: Row[]) => {
+    if (!rows.length) return
+    const columns = Object.keys(rows[0]!).filter((c) => c !== 'listingId')
+    await tx.insert(table).values(rows as never).onConflictDoUpdate({ target: table.listingId, set: fromExcluded(columns) })
+  }
+  await upsert(jobDetails, jobs)
+  await upsert(trainingDetails, trainings)
+  await upsert(donationDetails, donations)
+  await upsert(projectDetails, projects)
+  if (projects.length && !fresh) await tx.delete(projectMilestones).where(inArray(projectMilestones.listingId, projects.map((p) => p.listingId)))
+  if (milestones.length) await tx.insert(projectMilestones).values(milestones)
 }
 
 /** The full listing as one plain object: the version snapshot, the edit form's defaults, the detail page. */
 export async function loadListingSnapshot(executor: Executor, listingId: string) {
-  const [listing] = await executor.select().from(listings).where(eq(listings.id, listingId))
-  if (!listing) return null
-  const [skillRows, job, training, donation, project, milestones] = await Promise.all([
-    executor.select().from(listingSkills).where(eq(listingSkills.listingId, listingId)).orderBy(asc(listingSkills.role), asc(listingSkills.skillCode)),
-    executor.select().from(jobDetails).where(eq(jobDetails.listingId, listingId)),
-    executor.select().from(trainingDetails).where(eq(trainingDetails.listingId, listingId)),
-    executor.select().from(donationDetails).where(eq(donationDetails.listingId, listingId)),
-    executor.select().from(projectDetails).where(eq(projectDetails.listingId, listingId)),
-    executor.select().from(projectMilestones).where(eq(projectMilestones.listingId, listingId)).orderBy(asc(projectMilestones.seq)),
+  return (await loadListingSnapshots(executor, [listingId])).get(listingId) ?? null
+}
+
+/** Snapshots of many listings at once (seven queries however many), by listing id; unknown ids are absent. */
+export async function loadListingSnapshots(executor: Executor, listingIds: string[]) {
+  const [rows, skillRows, job, training, donation, project, milestones] = await Promise.all([
+    executor.select().from(listings).where(inArray(listings.id, listingIds)),
+    executor.select().from(listingSkills).where(inArray(listingSkills.listingId, listingIds)).orderBy(asc(listingSkills.role), asc(listingSkills.skillCode)),
+    executor.select().from(jobDetails).where(inArray(jobDetails.listingId, listingIds)),
+    executor.select().from(trainingDetails).where(inArray(trainingDetails.listingId, listingIds)),
+    executor.select().from(donationDetails).where(inArray(donationDetails.listingId, listingIds)),
+    executor.select().from(projectDetails).where(inArray(projectDetails.listingId, listingIds)),
+    executor.select().from(projectMilestones).where(inArray(projectMilestones.listingId, listingIds)).orderBy(asc(projectMilestones.seq)),
   ])
-  const details = job[0] ?? training[0] ?? donation[0] ?? project[0] ?? null
-  const { listingId: _ignored, ...detailFields } = (details ?? { listingId: '' }) as Record<string, unknown> & { listingId: string }
-  return {
-    ...listing,
-    details: detailFields,
-    skills: skillRows.map((s) => ({ code: s.skillCode, role: s.role, level: s.level })),
-    milestones: milestones.map((ms) => ({ seq: ms.seq, title: ms.title, dueOn: ms.dueOn, budgetSharePercent: ms.budgetSharePercent, evidenceRequired: ms.evidenceRequired })),
+  const byListing = <Row extends { listingId: string }>(items: Row[]) => {
+    const grouped = new Map<string, Row[]>()
+    for (const item of items) grouped.set(item.listingId, [...(grouped.get(item.listingId) ?? []), item])
+    return grouped
   }
+  const skillsOf = byListing(skillRows)
+  const milestonesOf = byListing(milestones)
+  const detailsOf = new Map<string, Record<string, unknown> & { listingId: string }>()
+  for (const d of [...job, ...training, ...donation, ...project]) detailsOf.set(d.listingId, d)
+  return new Map(
+    rows.map((listing) => {
+      const { listingId: _ignored, ...detailFields } = detailsOf.get(listing.id) ?? { listingId: '' }
+      const snapshot = {
+        ...listing,
+        details: detailFields,
+        skills: (skillsOf.get(listing.id) ?? []).map((s) => ({ code: s.skillCode, role: s.role, level: s.level })),
+        milestones: (milestonesOf.get(listing.id) ?? []).map((ms) => ({ seq: ms.seq, title: ms.title, dueOn: ms.dueOn, budgetSharePercent: ms.budgetSharePercent, evidenceRequired: ms.evidenceRequired })),
+      }
+      return [listing.id, snapshot] as const
+    }),
+  )
 }
 export type ListingSnapshot = NonNullable<Awaited<ReturnType<typeof loadListingSnapshot>>>
 
@@ -234,14 +278,21 @@ function changedFields(before: ListingSnapshot, after: ListingSnapshot) {
 }
 
 async function writeVersion(tx: Transaction, snapshot: ListingSnapshot, changed: string[], actorId: string) {
-  await tx.insert(listingVersions).values({
-    listingId: snapshot.id,
-    version: snapshot.version,
-    status: snapshot.status,
-    snapshot: JSON.parse(JSON.stringify(snapshot)),
-    changedFields: changed,
-    changedById: actorId,
-  })
+  await writeVersions(tx, [{ snapshot, changed }], actorId)
+}
+
+async function writeVersions(tx: Transaction, versions: Array<{ snapshot: ListingSnapshot; changed: string[] }>, actorId: string) {
+  if (!versions.length) return
+  await tx.insert(listingVersions).values(
+    versions.map(({ snapshot, changed }) => ({
+      listingId: snapshot.id,
+      version: snapshot.version,
+      status: snapshot.status,
+      snapshot: JSON.parse(JSON.stringify(snapshot)),
+      changedFields: changed,
+      changedById: actorId,
+    })),
+  )
 }
 
 /**
@@ -274,29 +325,49 @@ export async function createListing(actor: ListingActor, input: ListingInput, op
 }
 
 /**
- * The write behind createListing, inside the caller's transaction (CSV import runs it for
- * every row of a file in one transaction). The caller has checked region and skill codes
- * and enqueues the follow-up jobs (index, scoring) after commit when it publishes.
+ * The write behind createListing, inside the caller's transaction. The caller has checked region and
+ * skill codes and enqueues the follow-up jobs (index, scoring) after commit when it publishes.
  */
 export async function insertListing(tx: Transaction, actor: ListingActor, input: ListingInput, options: { publish?: boolean } = {}) {
+  const [created] = await insertListings(tx, actor, [input], options)
+  return created!
+}
+
+/**
+ * Many listings at once, each written exactly as insertListing writes one (row, details, version 1,
+ * audit entry), in a few statements per call instead of a dozen per listing: a CSV import writes a
+ * hundred rows at a time. Keep calls to a few hundred listings (one statement's parameters).
+ */
+export async function insertListings(tx: Transaction, actor: ListingActor, inputs: ListingInput[], options: { publish?: boolean } = {}) {
   const organizationId = requireMember(actor)
+  if (!inputs.length) return []
   if (options.publish && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
-  const [row] = await tx
-    .insert(listings)
-    .values({
-      organizationId,
-      kind: input.kind,
-      status: options.publish ? 'published' : 'draft',
-      publishedAt: options.publish ? new Date() : null,
-      createdById: actor.id,
-      ...commonValues(input),
-    })
-    .returning({ id: listings.id })
-  await writeDetails(tx, row!.id, input)
-  const snapshot = (await loadListingSnapshot(tx, row!.id))!
-  await writeVersion(tx, snapshot, [], actor.id)
-  await recordAudit(tx, { actor: { id: actor.id }, action: 'listing.create', entityType: 'listing', entityId: row!.id, after: { kind: input.kind, status: snapshot.status, version: 1, title: input.title } })
-  return { id: row!.id, status: snapshot.status }
+  const now = new Date()
+  const rows = inputs.map((input) => ({
+    id: randomUUID(),
+    organizationId,
+    kind: input.kind,
+    status: options.publish ? ('published' as const) : ('draft' as const),
+    publishedAt: options.publish ? now : null,
+    createdById: actor.id,
+    ...commonValues(input),
+  }))
+  await tx.insert(listings).values(rows)
+  await writeDetails(tx, rows.map((row, i) => ({ listingId: row.id, input: inputs[i]! })), { fresh: true })
+  const snapshots = await loadListingSnapshots(tx, rows.map((row) => row.id))
+  const created = rows.map((row) => snapshots.get(row.id)!)
+  await writeVersions(tx, created.map((snapshot) => ({ snapshot, changed: [] })), actor.id)
+  await recordAudits(
+    tx,
+    created.map((snapshot, i) => ({
+      actor: { id: actor.id },
+      action: 'listing.create',
+      entityType: 'listing',
+      entityId: snapshot.id,
+      after: { kind: inputs[i]!.kind, status: snapshot.status, version: 1, title: inputs[i]!.title },
+    })),
+  )
+  return created.map((snapshot) => ({ id: snapshot.id, status: snapshot.status }))
 }
 
 /** Saves an edit (any status but closed): bumps the version and records what changed. */
@@ -315,7 +386,7 @@ export async function updateListing(actor: ListingActor, listingId: string, inpu
       .update(listings)
       .set({ ...commonValues(input), version: current.version + 1 })
       .where(eq(listings.id, listingId))
-    await writeDetails(tx, listingId, input)
+    await writeDetails(tx, [{ listingId, input }])
     const after = (await loadListingSnapshot(tx, listingId))!
     const changed = changedFields(before, after)
     if (changed.length === 0) throw new NoChange()

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditEntries, listings, listingVersions, organizations } from '@db/schema'
 import { ListingSchema } from '@db/schema/listings/validation'
-import { changeListingStatus, createListing, getOwnListing, getPublicListing, ListingError, listOrganizationListings, updateListing } from '~/models/listing.server'
+import { changeListingStatus, createListing, getOwnListing, getPublicListing, insertListing, insertListings, ListingError, listOrganizationListings, loadListingSnapshot, updateListing } from '~/models/listing.server'
 import { db } from '~/utils/db.server'
 import { listingInput, listingValues } from '../factories/listings'
 import { makeOrganization, makeUser } from '../factories/users'
@@ -161,5 +161,48 @@ describe('listing lifecycle', () => {
     const edited = await updateListing(actor, paused.id, listingInput('project', { budget: '150000' }))
     expect(edited).toEqual({ ok: true, id: paused.id, version: 3 })
     expect(await getOwnListing(actor, paused.id)).toMatchObject({ status: 'paused', details: { budget: '150000.00' } })
+  })
+})
+
+describe('many listings at once (imports)', () => {
+  it('writes every kind exactly as one-at-a-time does: row, details, skills, milestones, version 1 and audit entry', async () => {
+    const actor = await member()
+    const kinds = ['job', 'training', 'donation', 'project'] as const
+    const inputs = kinds.map((kind) => listingInput(kind, { title: `批量${kind}` }))
+    const bulk = await db.transaction((tx) => insertListings(tx, actor, inputs))
+    const single = await db.transaction(async (tx) => Promise.all(inputs.map((input) => insertListing(tx, actor, input))))
+    expect(bulk.map((l) => l.status)).toEqual(['draft', 'draft', 'draft', 'draft'])
+    const comparable = (s: NonNullable<Awaited<ReturnType<typeof loadListingSnapshot>>>) => {
+      const { id: _id, createdAt: _c, updatedAt: _u, publishedAt: _p, ...rest } = s
+      return rest
+    }
+    for (const [i, kind] of kinds.entries()) {
+      const a = (await loadListingSnapshot(db, bulk[i]!.id))!
+      const b = (await loadListingSnapshot(db, single[i]!.id))!
+      expect(a.kind).toBe(kind)
+      expect(comparable(a), kind).toEqual(comparable(b))
+      const [version] = await db.select().from(listingVersions).where(eq(listingVersions.listingId, bulk[i]!.id))
+      expect(version).toMatchObject({ version: 1, status: 'draft', changedFields: [] })
+      expect(version!.snapshot).toEqual(JSON.parse(JSON.stringify(a)))
+      const audit = await db.select().from(auditEntries).where(eq(auditEntries.entityId, bulk[i]!.id))
+      expect(audit.map((e) => [e.action, e.actorId, (e.after as { title: string }).title])).toEqual([['listing.create', actor.id, `批量${kind}`]])
+    }
+    expect(comparable((await loadListingSnapshot(db, bulk[3]!.id))!).milestones.length).toBeGreaterThan(0)
+    // Nothing to write is nothing written; a non-member is refused before anything is written.
+    expect(await db.transaction((tx) => insertListings(tx, actor, []))).toEqual([])
+    await expect(db.transaction((tx) => insertListings(tx, { id: actor.id, role: 'donor', organizationId: null } as never, inputs))).rejects.toBeInstanceOf(ListingError)
+  })
+
+  it('an edit after a bulk write replaces skills, details and milestones, not adds to them', async () => {
+    const actor = await member()
+    const [created] = await db.transaction((tx) => insertListings(tx, actor, [listingInput('project')]))
+    const before = (await loadListingSnapshot(db, created!.id))!
+    const input = listingInput('project', { title: '改过的项目', durationMonths: '24', milestones: [{ title: '唯一节点', dueOn: '2027-06-30', budgetSharePercent: '100', evidenceRequired: '验收报告' }] })
+    expect(await updateListing(actor, created!.id, input)).toMatchObject({ ok: true })
+    const after = (await loadListingSnapshot(db, created!.id))!
+    expect(after.milestones).toEqual([{ seq: 1, title: '唯一节点', dueOn: '2027-06-30', budgetSharePercent: '100.00', evidenceRequired: '验收报告' }])
+    expect(after.skills).toEqual(before.skills)
+    expect(after.details).toMatchObject({ durationMonths: 24 })
+    expect(after.version).toBe(2)
   })
 })
