@@ -368,8 +368,7 @@ export type ResolutionEvaluation = { raised: number; updated: number; resolved: 
  * every county (6-digit code of the household's region). Below `minRate` with at least
  * `minClosed` loops: one open alert per scope (raised once; a later run refreshes its figures).
  * An open alert whose scope is back at or above the threshold (with enough loops to judge) is
- * resolved automatically, and so is one whose scope has too few loops left to judge (with a note
- * that says so). Safe to run any number of times.
+ * resolved automatically. Safe to run any number of times.
  */
 export async function evaluateResolutionRates(now = new Date(), executor: Executor = defaultDb): Promise<ResolutionEvaluation> {
   return executor.transaction(async (tx) => {
@@ -433,21 +432,6 @@ export async function evaluateResolutionRates(now = new Date(), executor: Execut
           .where(and(eq(resolutionAlerts.id, existing.id), isNull(resolutionAlerts.resolvedAt)))
         result.resolved += 1
       }
-    }
-    // An open alert whose scope can no longer be judged (too few loops left in its window, or no
-    // threshold applies any more) is closed with a note saying so: nothing shows it is still low,
-    // and left open it would keep showing figures that no run refreshes.
-    for (const [id, alert] of openByKey) {
-      const tally = tallies.get(id)
-      if (tally && tally.closed >= tally.threshold.minClosed) continue
-      const note = tally
-        ? `not judged: ${tally.closed} closed loops < ${tally.threshold.minClosed} in ${tally.threshold.windowDays} days`
-        : 'not judged: no closed loops in the window or no threshold applies'
-      await tx
-        .update(resolutionAlerts)
-        .set({ resolvedAt: now, resolutionNote: note })
-        .where(and(eq(resolutionAlerts.id, alert.id), isNull(resolutionAlerts.resolvedAt)))
-      result.resolved += 1
     }
     return result
   })
