@@ -290,4 +290,27 @@ describe('resolution-rate alerts', () => {
     expect(all).toHaveLength(2)
     expect(all.every((a) => a.resolvedAt?.getTime() === now.getTime())).toBe(true)
   })
+
+  it('keeps an open alert open, with its last judged figures, once too few loops are left in its window to judge it', async () => {
+    // 从江县 522633: 50 % over 30 days from 3 loops.
+    await db.insert(resolutionThresholds).values({ regionCode: '522633', minRate: '0.500', windowDays: 30, minClosed: 3 })
+    const S = await makeOrganization({ kind: 'social_org', regionCode: '522633', name: '从江测试协会' })
+    const listing = await makeListing({ organizationId: S.id, regionCode: '522633' })
+    for (const closed of ['2026-05-02', '2026-05-03', '2026-05-20']) {
+      const h = await household('B', '522633001001')
+      const a = await application(h.id, listing.id, 'withdrawn', { appliedAt: '2026-04-20', acceptedAt: '2026-04-22' })
+      await outcome(a.id, 'unreachable', true, closed)
+    }
+    const openFor = async () =>
+      (await db.select().from(resolutionAlerts).where(isNull(resolutionAlerts.resolvedAt))).filter((a) => a.organizationId === S.id || a.regionCode === '522633')
+    await evaluateResolutionRates(new Date('2026-05-25T12:00:00+08:00'))
+    const raised = await openFor()
+    expect(raised.map((a) => [a.rate, a.closed])).toEqual([
+      ['0.000', 3],
+      ['0.000', 3],
+    ])
+    // A month later only the 05-20 loop is inside the 30-day window: not judged, so not resolved either.
+    await evaluateResolutionRates(new Date('2026-06-10T12:00:00+08:00'))
+    expect(await openFor()).toEqual(raised)
+  })
 })
