@@ -2,10 +2,13 @@ import { useTranslation } from 'react-i18next'
 import type { i18n as I18n } from 'i18next'
 import { describeReason, type ReasonLike } from '~/utils/reasons'
 
-// A page of matches repeats the same few reasons many times (50 offers × ~5 reasons, ~10
+// A page of matches repeats the same few reasons many times (20 offers × ~5 reasons, ~10
 // translations each), and each translation walks i18next's language hierarchy: remembering the
-// text of a reason already described by this i18next instance (one per server request, one in
-// the browser) in this language with this skill name cut the offers page's rendering time sharply.
+// text of a reason already described by this i18next instance in this language with this skill name
+// cut the offers page's rendering time sharply. The server keeps one instance per locale for its
+// whole life, so the memory is bounded: past MAX_DESCRIBED texts it starts afresh. (Reasons carry
+// codes and figures, never names.)
+const MAX_DESCRIBED = 10_000
 const described = new WeakMap<I18n, Map<string, string>>()
 
 function describeOnce(i18n: I18n, t: Parameters<typeof describeReason>[0], reason: ReasonLike, kind: 'reasons' | 'blockers', skillNames: Record<string, string>) {
@@ -16,6 +19,7 @@ function describeOnce(i18n: I18n, t: Parameters<typeof describeReason>[0], reaso
   let text = cache.get(key)
   if (text === undefined) {
     text = describeReason(t, reason, kind, (c) => skillNames[c] ?? c)
+    if (cache.size >= MAX_DESCRIBED) cache.clear()
     cache.set(key, text)
   }
   return text

@@ -790,28 +790,40 @@ export async function expiredHolds(executor: Executor = defaultDb, now = new Dat
  */
 export async function voidExpiredHolds(now = new Date()): Promise<number> {
   let voided = 0
+  let races = 0
   for (;;) {
     const ids = await expiredHolds(defaultDb, now)
     if (!ids.length) return voided
-    const progressed = await defaultDb.transaction(async (tx) => {
-      const results = await createTransfers(
-        ids.map((id) => ({ id: `void-expired-${id}`.slice(0, 128), code: 'refund' as const, voidPending: true, pendingId: id })),
-        { linked: false, now, tx },
-      )
-      const created = results.filter((r): r is Extract<TransferResult, { ok: true }> => r.ok && r.created)
-      for (const r of created)
-        await recordAudit(tx, {
-          actor: { system: 'ledger:void-expired-holds' },
-          action: 'ledger.hold_expired',
-          entityType: 'transfer',
-          entityId: r.transfer.pendingId!,
-          after: { voidId: r.transfer.id, amount: r.transfer.amount },
-        })
-      return created.length
+    const progressed = await voidHoldsAudited(ids, now).catch((error: unknown) => {
+      // Another voider (a duplicated or retried job) voided one of these holds at the same moment and
+      // this batch rolled back: read the expired holds again (theirs are no longer among them).
+      if (isLedgerError(error, 'id_conflict') && ++races <= 3) return -1
+      throw error
     })
+    if (progressed === -1) continue
     voided += progressed
     if (progressed === 0) return voided
   }
+}
+
+/** One round of voidExpiredHolds: the voids and their audit entries in one transaction. Returns how many it voided. */
+async function voidHoldsAudited(ids: string[], now: Date) {
+  return defaultDb.transaction(async (tx) => {
+    const results = await createTransfers(
+      ids.map((id) => ({ id: `void-expired-${id}`.slice(0, 128), code: 'refund' as const, voidPending: true, pendingId: id })),
+      { linked: false, now, tx },
+    )
+    const created = results.filter((r): r is Extract<TransferResult, { ok: true }> => r.ok && r.created)
+    for (const r of created)
+      await recordAudit(tx, {
+        actor: { system: 'ledger:void-expired-holds' },
+        action: 'ledger.hold_expired',
+        entityType: 'transfer',
+        entityId: r.transfer.pendingId!,
+        after: { voidId: r.transfer.id, amount: r.transfer.amount },
+      })
+    return created.length
+  })
 }
 
 /** Open (unresolved) holds with their expiry. */

@@ -15,6 +15,7 @@ export const localeCookie = createCookie('lng', {
 
 /** Remembered locale detections; past this many distinct header pairs it starts afresh. */
 const MAX_REMEMBERED_LOCALES = 5_000
+const MAX_ACCEPT_LANGUAGE = 256
 
 /**
  * remix-i18next, with two savings for a server that renders many pages a second:
@@ -29,7 +30,12 @@ class ServerI18Next extends RemixI18Next {
   private readonly instances = new Map<Locale, Promise<I18n>>()
 
   override getLocale(request: Request): Promise<string> {
-    const key = `${request.headers.get('cookie') ?? ''}\u0000${request.headers.get('accept-language') ?? ''}`
+    // Keyed on what detection reads: the `lng` cookie's own value (never the session cookie beside it)
+    // and Accept-Language; an unusually long header is worked out every time rather than remembered.
+    const acceptLanguage = request.headers.get('accept-language') ?? ''
+    const lng = /(?:^|;\s*)lng=([^;]*)/.exec(request.headers.get('cookie') ?? '')?.[1] ?? ''
+    if (acceptLanguage.length > MAX_ACCEPT_LANGUAGE || lng.length > 64) return super.getLocale(request)
+    const key = `${lng}\u0000${acceptLanguage}`
     let locale = this.locales.get(key)
     if (!locale) {
       if (this.locales.size >= MAX_REMEMBERED_LOCALES) this.locales.clear()

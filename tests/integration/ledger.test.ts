@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { auditEntries, ledgerAccounts, ledgerTransfers } from '@db/schema'
 import { createTransfer, createTransfers, getAccount, isLedgerError, LedgerError, reverseTransfer, voidExpiredHolds } from '~/models/ledger.server'
@@ -103,6 +103,20 @@ describe('ledger transfers', () => {
     const audited = await db.select().from(auditEntries).where(and(eq(auditEntries.action, 'ledger.hold_expired'), eq(auditEntries.entityId, hold.id)))
     expect(audited).toHaveLength(1)
     expect(audited[0]).toMatchObject({ actorId: null, actorLabel: 'ledger:void-expired-holds', entityType: 'transfer', after: { voidId: `void-expired-${hold.id}`, amount: '40.000' } })
+    expect(await checkLedger()).toEqual([])
+  })
+
+  it('two expiry jobs at once void each expired hold once, each audited once', async () => {
+    const { donor, escrow } = await fundedPair('100')
+    const past = new Date(Date.now() - 3600_000)
+    const holds = []
+    for (let i = 0; i < 6; i++) holds.push(await createTransfer({ id: randomUUID(), code: 'pledge', pending: true, timeoutSeconds: 60, debitAccountId: donor.id, creditAccountId: escrow.id, amount: '5' }, { now: past }))
+    const [a, b] = await Promise.all([voidExpiredHolds(), voidExpiredHolds()])
+    expect(a + b).toBe(6)
+    const audited = await db.select().from(auditEntries).where(and(eq(auditEntries.action, 'ledger.hold_expired'), inArray(auditEntries.entityId, holds.map((h) => h.id))))
+    expect(audited).toHaveLength(6)
+    const d = (await getAccount(db, donor.id))!
+    expect([d.debitsPending, d.debitsPosted]).toEqual(['0.000', '0.000'])
     expect(await checkLedger()).toEqual([])
   })
 

@@ -63,6 +63,25 @@ describe('memoizeTranslations', () => {
   })
 })
 
+describe('what the translation memo keeps', () => {
+  it('remembers numbers and namespaces, never interpolated text such as a name', async () => {
+    const instance = createInstance()
+    await instance.init({ ...i18nConfig, lng: 'zh-CN' })
+    let asked = 0
+    const original = instance.t.bind(instance) as unknown as (...args: unknown[]) => unknown
+    instance.t = ((...args: unknown[]) => {
+      asked++
+      return original(...args)
+    }) as never
+    memoizeTranslations(instance)
+    for (let i = 0; i < 3; i++) instance.t('matching:offers.score', { score: 7 })
+    for (let i = 0; i < 3; i++) instance.t('offers.title', { ns: 'matching' })
+    expect(asked).toBe(2)
+    for (let i = 0; i < 3; i++) instance.t('matching:offers.for_member', { name: '王光明' })
+    expect(asked).toBe(5)
+  })
+})
+
 describe('the server i18next (one instance per locale, remembered detection)', () => {
   const request = (headers: Record<string, string>) => new Request('http://localhost/', { headers })
 
@@ -75,6 +94,9 @@ describe('the server i18next (one instance per locale, remembered detection)', (
       expect(await i18next.getLocale(request({ cookie: enCookie, 'accept-language': 'zh-CN' }))).toBe('en')
       const zhCookie = await localeCookie.serialize('zh-CN')
       expect(await i18next.getLocale(request({ cookie: zhCookie, 'accept-language': 'en' }))).toBe('zh-CN')
+      // The session cookie beside it plays no part; a long Accept-Language is still read right.
+      expect(await i18next.getLocale(request({ cookie: `gj_session=${'x'.repeat(4000)}; ${enCookie}`, 'accept-language': 'zh-CN' }))).toBe('en')
+      expect(await i18next.getLocale(request({ cookie: `gj_session=${'y'.repeat(4000)}`, 'accept-language': `${'fr;q=0.1,'.repeat(40)}en;q=0.9` }))).toBe('en')
     }
   })
 
