@@ -193,6 +193,16 @@ describe('many listings at once (imports)', () => {
     await expect(db.transaction((tx) => insertListings(tx, { id: actor.id, role: 'donor', organizationId: null } as never, inputs))).rejects.toBeInstanceOf(ListingError)
   })
 
+  it('an edit switches a donation between items and money, leaving no field of the other shape behind', async () => {
+    const actor = await member()
+    const [created] = await db.transaction((tx) => insertListings(tx, actor, [listingInput('donation')]))
+    const money = listingInput('donation', { donationType: 'money', targetAmount: '50000.00', itemKind: undefined, itemUnit: undefined, quantity: undefined, condition: undefined })
+    expect(await updateListing(actor, created!.id, money)).toMatchObject({ ok: true })
+    expect((await loadListingSnapshot(db, created!.id))!.details).toMatchObject({ donationType: 'money', targetAmount: '50000.00', itemKind: null, itemUnit: null, quantity: null, condition: null })
+    expect(await updateListing(actor, created!.id, listingInput('donation'))).toMatchObject({ ok: true })
+    expect((await loadListingSnapshot(db, created!.id))!.details).toMatchObject({ donationType: 'in_kind', targetAmount: null, itemKind: '棉被', itemUnit: '条', quantity: '200.000' })
+  })
+
   it('an edit after a bulk write replaces skills, details and milestones, not adds to them', async () => {
     const actor = await member()
     const [created] = await db.transaction((tx) => insertListings(tx, actor, [listingInput('project')]))
