@@ -1,4 +1,4 @@
-// The per-request translation memo must never change what a visitor reads: every call gives
+// The translation memo (kept for the life of the server's per-locale instance) must never change what a visitor reads: every call gives
 // what i18next itself gives, for plain options, interpolation, plurals, other namespaces and
 // options it does not remember (functions), in both locales.
 import { createInstance } from 'i18next'
