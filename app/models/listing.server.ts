@@ -26,6 +26,7 @@ import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/sea
 import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
 import { db } from '~/utils/db.server'
+import { groupBy } from '~/utils/group-by'
 import { logger } from '~/utils/logger.server'
 import { recordAudit, recordAudits } from './audit.server'
 import { closeOpenApplications } from './outcomes.server'
@@ -237,13 +238,8 @@ export async function loadListingSnapshots(executor: Executor, listingIds: strin
     executor.select().from(projectDetails).where(inArray(projectDetails.listingId, listingIds)),
     executor.select().from(projectMilestones).where(inArray(projectMilestones.listingId, listingIds)).orderBy(asc(projectMilestones.seq)),
   ])
-  const byListing = <Row extends { listingId: string }>(items: Row[]) => {
-    const grouped = new Map<string, Row[]>()
-    for (const item of items) grouped.set(item.listingId, [...(grouped.get(item.listingId) ?? []), item])
-    return grouped
-  }
-  const skillsOf = byListing(skillRows)
-  const milestonesOf = byListing(milestones)
+  const skillsOf = groupBy(skillRows, (s) => s.listingId)
+  const milestonesOf = groupBy(milestones, (ms) => ms.listingId)
   const detailsOf = new Map<string, Record<string, unknown> & { listingId: string }>()
   for (const d of [...job, ...training, ...donation, ...project]) detailsOf.set(d.listingId, d)
   return new Map(

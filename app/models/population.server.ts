@@ -3,6 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from '@db/client'
+import { groupBy } from '~/utils/group-by'
 import { activeAssistanceStatuses, type EmploymentStatus } from '@db/schema'
 import { EncodingDictionary, PopulationBuilder, type Population } from './matching-encoded.server'
 import type { ScoringContext } from './matching.server'
@@ -74,12 +75,6 @@ export function clearPopulationCache() {
   populationCacheStats.misses = 0
 }
 
-const groupBy = <T extends { household_id: string }>(rows: T[]) => {
-  const by = new Map<string, T[]>()
-  for (const r of rows) (by.get(r.household_id) ?? by.set(r.household_id, []).get(r.household_id)!).push(r)
-  return by
-}
-
 /** Members, skills and needs of the given households, from the cache where their version still matches. */
 async function householdInputs(executor: Executor, hs: HRow[]) {
   // Inside a transaction the rows may be uncommitted (and rolled back later): read, never cache.
@@ -105,24 +100,25 @@ async function householdInputs(executor: Executor, hs: HRow[]) {
     executor.execute<NRow>(sql`select n.household_id, n.category, n.priority
       from household_needs n where n.household_id = any(${ids}::uuid[]) order by n.household_id, n.category`),
   ])
-  const skillsBy = new Map<string, SRow[]>()
-  for (const r of ss) (skillsBy.get(r.member_id) ?? skillsBy.set(r.member_id, []).get(r.member_id)!).push(r)
-  const [mBy, nBy] = [groupBy(ms.map(
-      (m): CachedMember => ({
-        household_id: m.household_id,
-        id: m.id,
-        birthYmd: ymd(m.birth_date),
-        gender: m.gender,
-        education: m.education,
-        disability_grade: m.disability_grade,
-        uses_wheelchair: m.uses_wheelchair,
-        work_radius: m.work_radius,
-        remote_only: m.remote_only,
-        needs_childcare_hours: m.needs_childcare_hours,
-        employment_status: m.employment_status,
-        skills: (skillsBy.get(m.id) ?? []).map((k) => ({ code: k.skill_code, level: k.level })),
-      }),
-    )), groupBy(ns)]
+  const skillsBy = groupBy(ss, (r) => r.member_id)
+  const members = ms.map(
+    (m): CachedMember => ({
+      household_id: m.household_id,
+      id: m.id,
+      birthYmd: ymd(m.birth_date),
+      gender: m.gender,
+      education: m.education,
+      disability_grade: m.disability_grade,
+      uses_wheelchair: m.uses_wheelchair,
+      work_radius: m.work_radius,
+      remote_only: m.remote_only,
+      needs_childcare_hours: m.needs_childcare_hours,
+      employment_status: m.employment_status,
+      skills: (skillsBy.get(m.id) ?? []).map((k) => ({ code: k.skill_code, level: k.level })),
+    }),
+  )
+  const mBy = groupBy(members, (m) => m.household_id)
+  const nBy = groupBy(ns, (n) => n.household_id)
   for (const h of stale) {
     // Tagged with the version read before these rows: they are that version or newer, so a
     // newer household version always misses and reloads; an entry is never older than its tag.
