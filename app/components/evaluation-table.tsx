@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { ErrorList } from './forms'
 
 export type EvaluationTableRow = {
   key: string
@@ -44,16 +45,18 @@ export function EvaluationTable({ rows, testId, labelOf }: { rows: EvaluationTab
   )
 }
 
-/** The report filter's errors (catalog keys from the shared KPI filter parser), in the visitor's language. */
+/**
+ * The report filter's errors (catalog keys from the shared KPI filter parser) and, as on the KPI
+ * dashboard, that the figures below are unfiltered.
+ */
 export function FilterErrors({ errors }: { errors: Record<string, string> }) {
   const { t } = useTranslation(['kpi'])
   const messages = Object.values(errors)
   if (!messages.length) return null
   return (
-    <ul className="error-list" role="alert" data-testid="filter-errors">
-      {messages.map((key) => (
-        <li key={key}>{t(key)}</li>
-      ))}
-    </ul>
+    <div data-testid="filter-errors">
+      <ErrorList errors={messages} />
+      <p className="notice">{t('errors.filters_ignored')}</p>
+    </div>
   )
 }

@@ -65,8 +65,11 @@ describe('evaluation aggregation', () => {
     expect(kindsPage).toContain('社会组织')
     expect((await c.get('/admin/evaluation')).status).toBe(403)
     // A malformed filter is named in the visitor's language (the KPI dashboard's parser), not silently dropped.
-    const bad = textOf(await (await a.get('/admin/evaluation?from=2026-13-45&region=123')).text())
+    const badResponse = await a.get('/admin/evaluation?from=2026-13-45&region=123')
+    expect(badResponse.status).toBe(400)
+    const bad = textOf(await badResponse.text())
     expect(bad).toContain('日期格式应为 年-月-日')
+    expect(bad).toContain('筛选条件有误，下方显示的是未筛选的数字。')
     expect(bad).toContain('地区代码须为 2、4、6、9 或 12 位数字的行政区划代码')
     const reversed = textOf(await (await c.get('/org/evaluation?from=2026-03-01&to=2026-02-01')).text())
     expect(reversed).toContain('截止日期不能早于起始日期')

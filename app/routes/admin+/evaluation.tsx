@@ -13,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { filter, groupBy, form, errors } = filterFromSearch(new URL(request.url).searchParams)
   const grouping = groupBy ?? 'organization'
   const [summary, rows] = await Promise.all([evaluationSummary(filter), evaluationBy(grouping, filter)])
-  return json({ summary, rows, grouping, form, errors })
+  return json({ summary, rows, grouping, form, errors }, { status: Object.keys(errors).length ? 400 : 200 })
 }
 
 export default function AdminEvaluation() {

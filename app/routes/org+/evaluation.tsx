@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!user.organizationId) throw new Response(null, { status: 403 })
   const { filter, form, errors } = filterFromSearch(new URL(request.url).searchParams)
   const { summary, byListing } = await organizationEvaluation(user.organizationId, { from: filter.from, to: filter.to })
-  return json({ summary, byListing, form, errors })
+  return json({ summary, byListing, form, errors }, { status: Object.keys(errors).length ? 400 : 200 })
 }
 
 export default function OrganizationEvaluation() {
