@@ -56,6 +56,12 @@ for (const engine of engines) {
     }
     const page = { page: 1, perPage: 10 }
     const key = (id: string) => [...ids].find(([, v]) => v === id)?.[0]
+    /** The welder fixture as the sync job would index a later version of it, with `changes`. */
+    const welderDocument = async (search: SearchEngine, version: number, changes: Partial<SearchDocument> = {}): Promise<SearchDocument> => {
+      const welder = fixtures.find((f) => f.key === 'welder')!
+      const organizationId = (await search.search({ text: '雷山县电子厂' }, {}, 'relevance', page)).hits[0]!.organizationId
+      return { ...welder, id: ids.get('welder')!, version, organizationId, organizationName: '测试企业', organizationKind: 'enterprise', regionNames: '', extra: welder.extra ?? '', ...changes }
+    }
 
     it('finds Chinese words inside longer text, ranks nearer listings first, and counts facets', async () => {
       const search = await setup()
@@ -206,25 +212,12 @@ for (const engine of engines) {
       // A partial word reaches the word that holds it: 宿 → 宿舍 (only the welder's description has it).
       expect(await found('宿')).toEqual(['welder'])
       // Edit: the welder's description no longer mentions 宿舍.
-      const welder = fixtures.find((f) => f.key === 'welder')!
-      const organizationId = (await search.search({ text: '雷山县电子厂' }, {}, 'relevance', page)).hits[0]!.organizationId
-      const edited = (version: number, description: string): SearchDocument => ({
-        ...welder,
-        id: ids.get('welder')!,
-        version,
-        description,
-        organizationId,
-        organizationName: '测试企业',
-        organizationKind: 'enterprise',
-        regionNames: '',
-        extra: welder.extra ?? '',
-      })
-      await search.index([edited(2, '招聘熟练焊工，包吃住。')])
+      await search.index([await welderDocument(search, 2, { description: '招聘熟练焊工，包吃住。' })])
       expect(await vocabulary('宿舍')).toBe(0)
       expect(await found('宿')).toEqual([])
       expect(await found('宿舍')).toEqual([])
       // An older version arriving late changes neither the document nor the vocabulary.
-      await search.index([edited(1, '招聘熟练焊工，提供宿舍。')])
+      await search.index([await welderDocument(search, 1, { description: '招聘熟练焊工，提供宿舍。' })])
       expect(await vocabulary('宿舍')).toBe(0)
       expect(await vocabulary('焊工')).toBe(2)
       // Removal (unpublish): a word the removed listing shared stays with the others' count, its own words go.
@@ -251,9 +244,7 @@ for (const engine of engines) {
 
     it.skipIf(engine.name !== 'postgres')('changes the vocabulary one writer at a time (an upsert fires two statement triggers: word order alone could deadlock)', async () => {
       const search = (await setup()) as PostgresSearchEngine
-      const welder = fixtures.find((f) => f.key === 'welder')!
-      const organizationId = (await search.search({ text: '雷山县电子厂' }, {}, 'relevance', page)).hits[0]!.organizationId
-      const document: SearchDocument = { ...welder, id: ids.get('welder')!, version: 5, organizationId, organizationName: '测试企业', organizationKind: 'enterprise', regionNames: '', extra: welder.extra ?? '' }
+      const document = await welderDocument(search, 5)
       const other = db.$client
       await db.transaction(async (tx) => {
         await new PostgresSearchEngine(tx as never).index([document])
@@ -269,22 +260,8 @@ for (const engine of engines) {
       const search = await setup()
       await search.remove([ids.get('blankets')!])
       expect((await search.search({ text: '棉被' }, {}, 'relevance', page)).total).toBe(0)
-      const base = fixtures.find((f) => f.key === 'welder')!
-      const current = await search.search({ text: '雷山县电子厂' }, {}, 'relevance', page)
-      const organizationId = current.hits[0]!.organizationId
-      const doc = (version: number, title: string): SearchDocument => ({
-        ...base,
-        id: ids.get('welder')!,
-        version,
-        title,
-        organizationId,
-        organizationName: '测试企业',
-        organizationKind: 'enterprise',
-        regionNames: '',
-        extra: '',
-      })
-      await search.index([doc(3, '雷山县电子厂招聘电工')])
-      await search.index([doc(2, '雷山县电子厂招聘焊工 旧版本')])
+      await search.index([await welderDocument(search, 3, { title: '雷山县电子厂招聘电工', extra: '' })])
+      await search.index([await welderDocument(search, 2, { title: '雷山县电子厂招聘焊工 旧版本', extra: '' })])
       const after = await search.search({ text: '电工' }, {}, 'relevance', page)
       expect(after.hits.map((h) => h.title)).toEqual(['雷山县电子厂招聘电工'])
     })
