@@ -12,7 +12,24 @@ import zhListings from '../../public/locales/zh-CN/listings.json'
 import type { BrowseQuery } from './listing-search.server'
 import { regionPathNames } from './region.server'
 
-export type ExportFilters = Pick<BrowseQuery, 'kind' | 'category' | 'group' | 'orgKind' | 'region'>
+export const exportFilterParams = ['kind', 'category', 'group', 'orgKind', 'region'] as const satisfies ReadonlyArray<keyof BrowseQuery>
+export type ExportFilters = Pick<BrowseQuery, (typeof exportFilterParams)[number]>
+
+/**
+ * 400 for an export asked with a filter value it does not know: a program fetching the file would
+ * otherwise get every listing and take it for the filtered set. JSON with a code, like the feed API.
+ */
+export function invalidExportQuery(params: string[]) {
+  const names = [...new Set(params)]
+  return Response.json(
+    {
+      error: 'invalid_query',
+      invalid: names,
+      message: `These query parameters have a value the export does not accept: ${names.join(', ')}. Filters: kind, category, group, orgKind (known codes), region (2, 4, 6, 9 or 12 digits); page and per_page are positive whole numbers.`,
+    },
+    { status: 400 },
+  )
+}
 
 export const HSDS_PAGE_SIZE = 500
 export const HSDS_MAX_PAGE_SIZE = 1000

@@ -10,9 +10,12 @@ import { regionPathNames } from './region.server'
 
 export const PER_PAGE = 20
 
+/** A query-string parameter as a list: repeated (?kind=a&kind=b) or single; empty values dropped. */
+const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => x !== '')
 const many = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess((v) => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]), z.array(z.string())).transform((list) => list.filter((x): x is T[number] => (values as readonly string[]).includes(x)))
+  z.preprocess(list, z.array(z.string())).transform((list) => list.filter((x): x is T[number] => (values as readonly string[]).includes(x)))
 
+/** Lenient: what the page shows. A value it cannot use falls back to "no filter" (or page 1)… */
 export const BrowseQuery = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   kind: many(listingKinds),
@@ -25,13 +28,36 @@ export const BrowseQuery = z.object({
 })
 export type BrowseQuery = z.infer<typeof BrowseQuery>
 
-export function parseBrowseQuery(url: URL): BrowseQuery {
+/** …and strict: which parameters had such a value, so the page (or the export) can say so instead of silently widening. */
+const StrictBrowseQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  kind: z.preprocess(list, z.array(z.enum(listingKinds))),
+  category: z.preprocess(list, z.array(z.enum(needCategories))),
+  group: z.preprocess(list, z.array(z.enum(targetGroups))),
+  orgKind: z.preprocess(list, z.array(z.enum(organizationKinds))),
+  region: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/).optional(),
+  sort: z.enum(searchSorts).optional(),
+  page: z.coerce.number().int().min(1).max(500).optional(),
+})
+export const browseParams = Object.keys(StrictBrowseQuery.shape) as Array<keyof BrowseQuery>
+
+/** A URL's search parameters as zod input: repeated keys as arrays, empty single values as absent. */
+export function queryInput(params: URLSearchParams): Record<string, unknown> {
   const raw: Record<string, unknown> = {}
-  for (const key of new Set(url.searchParams.keys())) {
-    const all = url.searchParams.getAll(key)
-    raw[key] = all.length > 1 ? all : all[0]
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key)
+    if (all.length > 1) raw[key] = all
+    else if (all[0] !== '') raw[key] = all[0]
   }
-  return BrowseQuery.parse(raw)
+  return raw
+}
+
+/** The browse filters of a URL, and the parameters whose values were ignored (unknown, malformed or out of range). */
+export function parseBrowseQuery(url: URL): { query: BrowseQuery; ignored: Array<keyof BrowseQuery> } {
+  const raw = queryInput(url.searchParams)
+  const strict = StrictBrowseQuery.safeParse(raw)
+  const ignored = strict.success ? [] : browseParams.filter((p) => strict.error.issues.some((i) => i.path[0] === p))
+  return { query: BrowseQuery.parse(raw), ignored }
 }
 
 export async function browseListings(query: BrowseQuery, viewerRegion?: string) {

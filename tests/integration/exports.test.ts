@@ -130,5 +130,29 @@ describe('listing exports', () => {
     expect(seen).toContain(job)
     expect(seen).not.toContain(training)
     expect(new Set(seen).size).toBe(seen.length)
+
+    // A page size above the maximum is cut to it.
+    expect(HsdsServiceList.parse(await (await client.get('/listings.hsds.json?per_page=5000')).json()).size).toBe(1000)
+  })
+
+  it('refuses a filter or page it does not understand (400, JSON naming the parameters) instead of exporting everything', async () => {
+    await setUp()
+    const client = new TestClient()
+    for (const [path, invalid] of [
+      ['/listings.csv?kind=jobs', ['kind']],
+      ['/listings.csv?region=52-26&category=employment', ['region']],
+      ['/listings.hsds.json?orgKind=bank&group=elderly&page=0', ['orgKind', 'group', 'page']],
+      ['/listings.hsds.json?per_page=ten', ['per_page']],
+      ['/listings.hsds.json?page=2&page=3', ['page']],
+    ] as const) {
+      const response = await client.get(path)
+      expect(response.status, path).toBe(400)
+      const body = (await response.json()) as { error: string; invalid: string[]; message: string }
+      expect(body.error).toBe('invalid_query')
+      expect([...body.invalid].sort(), path).toEqual([...invalid].sort())
+      expect(body.message).toContain(invalid[0])
+    }
+    // Browse-only parameters (search words, sort, page) do not concern the CSV file.
+    expect((await client.get('/listings.csv?q=焊工&sort=best&page=x')).status).toBe(200)
   })
 })

@@ -165,6 +165,22 @@ describe('browse page', () => {
     expect(text).toContain('扩大到贵州省 / 黔东南苗族侗族自治州')
     expect(text).toContain('去掉所有筛选条件')
   })
+
+  it('says which conditions of a bad link it ignored (400), still answers, and exports only valid filters', async () => {
+    const response = await new TestClient().get(`/listings?kind=job&kind=jobz&region=52x&page=abc&sort=best&q=${'焊'.repeat(101)}`)
+    expect(response.status).toBe(400)
+    const html = await response.text()
+    const text = textOf(html)
+    expect(text).toContain('以下条件无效，已忽略（下面的结果未按它们筛选）：搜索词（最多 100 字）、类型、地区、排序、页码。')
+    expect(text).toContain('共找到')
+    // The export links carry what the page used: kind=job, not the unknown kind or the bad region.
+    expect(html).toContain('href="/listings.csv?kind=job"')
+    const good = await new TestClient().get('/listings?kind=job&region=&sort=newest')
+    expect(good.status).toBe(200)
+    expect(textOf(await good.text())).not.toContain('已忽略')
+    const english = textOf(await (await new TestClient('en').get('/listings?category=nothing')).text())
+    expect(english).toContain('These conditions were not valid and were ignored (the results below are not filtered by them): category.')
+  })
 })
 
 describe('admin pages', () => {

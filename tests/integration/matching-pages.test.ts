@@ -67,6 +67,11 @@ describe('matching pages', () => {
     const list = textOf(await listResponse.text())
     expect(list).toContain('潘志刚')
     expect(list).toContain('A 高风险')
+    const badPage = await caseworker.get('/caseworker/households?page=-1')
+    expect(badPage.status).toBe(400)
+    const badPageText = textOf(await badPage.text())
+    expect(badPageText).toContain('页码无效（应为 1 到 10000 的整数），已显示第 1 页。')
+    expect(badPageText).toContain('潘志刚')
     // Another region's caseworker neither lists nor opens it.
     const cw2 = await makeCaseworker('6211')
     const otherCw = new TestClient('zh-CN')
@@ -100,6 +105,13 @@ describe('matching pages', () => {
     expect(offers).toContain('雷山县电焊工')
     expect(offers).toContain('技能匹配：焊工（中级）')
     expect(offers).toContain('同一县内')
+    // A bad link still shows the offers, saying what it ignored.
+    const badLink = await me.get('/me/offers?page=abc&kind=jobz')
+    expect(badLink.status).toBe(400)
+    const badText = textOf(await badLink.text())
+    expect(badText).toContain('未知的机会类型，已显示全部类型。')
+    expect(badText).toContain('页码无效（应为 1 到 10000 的整数），已显示第 1 页。')
+    expect(badText).toContain('雷山县电焊工')
 
     const english = new TestClient('en')
     await english.logIn(resident.username, resident.password)

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { searchAudit } from '~/models/audit.server'
 import { requireRole } from '~/utils/auth.server'
+import { PageParam } from '~/utils/paging'
 
 export const handle = { i18n: ['common', 'admin'], titleKey: 'admin:audit.title' }
 
@@ -15,7 +16,7 @@ const AuditFilters = z.object({
   q: z.string().trim().max(100).optional(),
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  page: PageParam.default(1),
 })
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page: filters.page,
     hasMore: entries.length > PAGE_SIZE,
     entries: entries.slice(0, PAGE_SIZE).map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
-  })
+  }, { status: parsed.success ? 200 : 400 })
 }
 
 export default function AuditLogPage() {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { listCaseworkerHouseholds } from '~/models/household.server'
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
+import { PageParam } from '~/utils/paging'
 
 export const handle = { i18n: ['common', 'households', 'matching', 'imports'] }
 
@@ -11,22 +12,31 @@ const PAGE_SIZE = 50
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
-  const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+  const pageParam = PageParam.safeParse(new URL(request.url).searchParams.get('page') || 1)
+  const page = pageParam.success ? pageParam.data : 1
   const rows = await listCaseworkerHouseholds(user.id, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE })
   const hasNext = rows.length > PAGE_SIZE
   rows.length = Math.min(rows.length, PAGE_SIZE)
   const names = await regionPathNames(rows.map((r) => r.regionCode))
   const today = new Date().toISOString().slice(0, 10)
-  return json({ page, hasNext, rows: rows.map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode, overdue: r.nextReviewOn < today })) })
+  return json(
+    { page, hasNext, invalidPage: !pageParam.success, rows: rows.map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode, overdue: r.nextReviewOn < today })) },
+    { status: pageParam.success ? 200 : 400 },
+  )
 }
 
 export default function CaseworkerHouseholds() {
   const { t } = useTranslation(['households'])
-  const { rows, page, hasNext } = useLoaderData<typeof loader>()
+  const { rows, page, hasNext, invalidPage } = useLoaderData<typeof loader>()
   return (
     <section className="panel" data-testid="caseworker-households">
       <h1>{t('list.title')}</h1>
       <p className="muted">{t('list.lead')}</p>
+      {invalidPage ? (
+        <p className="notice" role="alert">
+          {t('common:pager.invalid_page')}
+        </p>
+      ) : null}
       <p>
         <Link to="/caseworker/households/new" className="button">
           {t('list.new')}

@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { browseListings, parseBrowseQuery, type BrowseQuery } from '~/models/listing-search.server'
 import { getOrganization } from '~/models/organization.server'
@@ -8,16 +8,17 @@ import { getUser } from '~/utils/auth.server'
 export const handle = { i18n: ['common', 'listings'], titleKey: 'listings:browse.title' }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const query = parseBrowseQuery(new URL(request.url))
+  const { query, ignored } = parseBrowseQuery(new URL(request.url))
   // Viewer's region for proximity: an organization member's seat (households come with their own issue).
   const user = await getUser(request)
   const org = user?.organizationId ? await getOrganization(user.organizationId) : null
   const result = await browseListings(query, org?.regionCode)
-  return json({ query, result })
+  // Like the KPI dashboard: the page still answers (without the bad conditions), says so, and is a 400.
+  return json({ query, result, ignored }, { status: ignored.length ? 400 : 200 })
 }
 
-/** The query string for the current query with some fields changed. */
-function href(query: BrowseQuery, change: Partial<BrowseQuery>) {
+/** The query string ('' or '?…') for the current query with some fields changed. */
+function search(query: BrowseQuery, change: Partial<BrowseQuery>) {
   const next = { ...query, page: 1, ...change }
   const params = new URLSearchParams()
   if (next.q) params.set('q', next.q)
@@ -29,13 +30,14 @@ function href(query: BrowseQuery, change: Partial<BrowseQuery>) {
   if (next.sort !== 'relevance') params.set('sort', next.sort)
   if (next.page > 1) params.set('page', String(next.page))
   const s = params.toString()
-  return s ? `/listings?${s}` : '/listings'
+  return s ? `?${s}` : ''
 }
+
+const href = (query: BrowseQuery, change: Partial<BrowseQuery>) => `/listings${search(query, change)}`
 
 export default function Browse() {
   const { t, i18n } = useTranslation(['listings', 'common'])
-  const { query, result } = useLoaderData<typeof loader>()
-  const { search } = useLocation()
+  const { query, result, ignored } = useLoaderData<typeof loader>()
   const facet = (name: 'kind' | 'category' | 'targetGroup' | 'organizationKind', param: 'kind' | 'category' | 'group' | 'orgKind', labels: string) => {
     const counts = result.facets[name]
     const chosen = new Set<string>(query[param])
@@ -53,6 +55,8 @@ export default function Browse() {
     )
   }
   const date = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso))
+  // The export links carry the filters the page used (never a value the export would refuse).
+  const exportSearch = search(query, {})
   const filtered = query.kind.length + query.category.length + query.group.length + query.orgKind.length + (query.region ? 1 : 0) > 0
   return (
     <div className="browse" data-testid="browse">
@@ -100,12 +104,17 @@ export default function Browse() {
         <p className="muted" data-testid="export-links">
           {t('listings:browse.export')}
           {t('common:label_separator')}
-          <a href={`/listings.csv${search}`} download>
+          <a href={`/listings.csv${exportSearch}`} download>
             CSV
           </a>
           {' · '}
-          <a href={`/listings.hsds.json${search}`}>HSDS JSON</a>
+          <a href={`/listings.hsds.json${exportSearch}`}>HSDS JSON</a>
         </p>
+        {ignored.length ? (
+          <p className="notice" role="alert" data-testid="ignored-conditions">
+            {t('listings:browse.ignored', { params: ignored.map((p) => t(`listings:browse.params.${p}`)).join(t('common:list_separator')) })}
+          </p>
+        ) : null}
         {result.fuzzy ? <p className="notice">{t('listings:browse.fuzzy')}</p> : null}
         {result.total === 0 ? (
           <div className="empty" data-testid="empty-results">

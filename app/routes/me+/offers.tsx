@@ -8,15 +8,19 @@ import { ApplicationError, applyToListing, listOffersForResident, OFFERS_PER_PAG
 import { skillNames } from '~/models/matches.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
+import { PageParam } from '~/utils/paging'
 
 export const handle = { i18n: ['common', 'households', 'matching', 'evaluation'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'resident')
   const params = new URL(request.url).searchParams
-  const kind = listingKinds.find((k) => k === params.get('kind'))
-  const pageParam = z.coerce.number().int().min(1).max(10_000).safeParse(params.get('page') ?? 1)
+  const kindParam = params.get('kind') || null
+  const kind = listingKinds.find((k) => k === kindParam)
+  const pageParam = PageParam.safeParse(params.get('page') || 1)
   const page = pageParam.success ? pageParam.data : 1
+  // A bad link still shows the offers (page 1, every kind), says what was ignored, and is a 400.
+  const ignored = [...(kindParam && !kind ? ['offers.invalid_kind'] : []), ...(pageParam.success ? [] : ['common:pager.invalid_page'])]
   const [data, names] = await Promise.all([listOffersForResident(user.id, { kind, page }), skillNames(await i18next.getLocale(request))])
   return json({
     linked: Boolean(data.household),
@@ -28,7 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page: data.page,
     perPage: OFFERS_PER_PAGE,
     hasMore: data.hasMore,
-  })
+    ignored,
+  }, { status: ignored.length ? 400 : 200 })
 }
 
 const Intent = z.discriminatedUnion('intent', [
@@ -55,7 +60,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Offers() {
   const { t } = useTranslation(['matching', 'households', 'evaluation'])
-  const { linked, consent, offers, applications, names, kind, page, perPage, hasMore } = useLoaderData<typeof loader>()
+  const { linked, consent, offers, applications, names, kind, page, perPage, hasMore, ignored } = useLoaderData<typeof loader>()
   const pageLink = (p: number) => `?${new URLSearchParams({ ...(kind ? { kind } : {}), page: String(p) })}`
   const result = useActionData<typeof action>()
   if (!linked)
@@ -74,6 +79,11 @@ export default function Offers() {
           {t('offers.no_consent')} <Link to="/me/household">{t('households:resident.give')}</Link>
         </p>
       ) : null}
+      {ignored.map((key) => (
+        <p key={key} className="notice" role="alert">
+          {t(key)}
+        </p>
+      ))}
       {result?.ok && 'notice' in result ? <p className="notice">{t(result.notice)}</p> : null}
       {result?.error ? <p className="error-list">{t(result.error)}</p> : null}
       <Form method="get" className="filters">
