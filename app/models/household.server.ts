@@ -1,6 +1,6 @@
 // Households (一户一档): caseworkers keep files for their regions, residents see and correct
 // their own and decide on consent. Every change is versioned and audited in the same transaction.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
 import {
@@ -21,13 +21,16 @@ import {
 import { enqueueScoreHousehold } from '@workers/queues/matching'
 import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
 import { db } from '~/utils/db.server'
+import { groupBy } from '~/utils/group-by'
 import { encryptNationalId, hashNationalId, maskNationalId, nationalIdProblem, normalizeNationalId } from '~/utils/national-id.server'
-import { recordAudit } from './audit.server'
+import { recordAudit, recordAudits } from './audit.server'
 import { listVillagesUnder } from './region.server'
 import { assessRisk, nextReviewDate, standardFor } from './risk.server'
 
 /** A refusal the user can act on; `key` is a catalog key (households:errors.*). */
 export class HouseholdError extends Error {
+  /** Which input of a bulk write (insertHouseholds) was refused, so an import can name its line. */
+  row?: number
   constructor(
     public key: string,
     public params: Record<string, string | number> = {},
@@ -35,6 +38,12 @@ export class HouseholdError extends Error {
   ) {
     super(key)
   }
+}
+
+/** A refusal while preparing one input of a bulk write, marked with the input's index. */
+function refusedAt(row: number, error: unknown) {
+  if (error instanceof HouseholdError) error.row = row
+  return error
 }
 
 export type Actor = { id: string; role: string }
@@ -61,18 +70,33 @@ export async function assignCaseworkerRegion(executor: Executor, userId: string,
 
 /** The whole file: household row, members with skills, needs. */
 export async function loadHouseholdFile(executor: Executor, id: string) {
-  const [household] = await executor.select().from(households).where(eq(households.id, id))
-  if (!household) return undefined
-  const members = await executor.select().from(householdMembers).where(eq(householdMembers.householdId, id)).orderBy(desc(householdMembers.isHead), asc(householdMembers.birthDate))
-  const memberSkillRows = members.length
-    ? await executor.select().from(memberSkills).where(inArray(memberSkills.memberId, members.map((m) => m.id)))
-    : []
-  const needs = await executor.select().from(householdNeeds).where(eq(householdNeeds.householdId, id)).orderBy(asc(householdNeeds.priority))
-  return {
-    ...household,
-    members: members.map((m) => ({ ...m, skills: memberSkillRows.filter((s) => s.memberId === m.id).map((s) => ({ code: s.skillCode, level: s.level })) })),
-    needs,
-  }
+  return (await loadHouseholdFiles(executor, [id])).get(id)
+}
+
+/** Many whole files in four statements (the import's version snapshots), by id. */
+export async function loadHouseholdFiles(executor: Executor, ids: string[]) {
+  const rows = ids.length ? await executor.select().from(households).where(inArray(households.id, ids)) : []
+  const found = rows.map((r) => r.id)
+  const [members, needs] = found.length
+    ? await Promise.all([
+        executor.select().from(householdMembers).where(inArray(householdMembers.householdId, found)).orderBy(desc(householdMembers.isHead), asc(householdMembers.birthDate), asc(householdMembers.id)),
+        executor.select().from(householdNeeds).where(inArray(householdNeeds.householdId, found)).orderBy(asc(householdNeeds.priority)),
+      ])
+    : [[], []]
+  const skillRows = members.length ? await executor.select().from(memberSkills).where(inArray(memberSkills.memberId, members.map((m) => m.id))) : []
+  const skillsOf = groupBy(skillRows, (s) => s.memberId)
+  const membersOf = groupBy(members, (m) => m.householdId)
+  const needsOf = groupBy(needs, (n) => n.householdId)
+  return new Map(
+    rows.map((household) => [
+      household.id,
+      {
+        ...household,
+        members: (membersOf.get(household.id) ?? []).map((m) => ({ ...m, skills: (skillsOf.get(m.id) ?? []).map((s) => ({ code: s.skillCode, level: s.level })) })),
+        needs: needsOf.get(household.id) ?? [],
+      },
+    ]),
+  )
 }
 export type HouseholdFile = NonNullable<Awaited<ReturnType<typeof loadHouseholdFile>>>
 
@@ -175,33 +199,62 @@ function memberIdentity(m: HouseholdInput['members'][number], index: number, pre
   return same ? { idHash: same.idHash, idSealed: same.idSealed, idMasked: same.idMasked } : noIdentity
 }
 
+/** Every skill name the input's members list, for resolveSkillCodes. */
+function skillNamesOf(input: HouseholdInput) {
+  return input.members.flatMap((m) => m.skills.map((s) => s.code))
+}
+
+function requireKnownSkills(input: HouseholdInput, codes: Map<string, string>) {
+  const unknown = skillNamesOf(input).find((n) => !codes.has(n.trim()))
+  if (unknown) throw new HouseholdError('households:errors.unknown_skill', { skill: unknown })
+}
+
+type FileRows = {
+  members: Array<typeof householdMembers.$inferInsert>
+  skills: Array<typeof memberSkills.$inferInsert>
+  needs: Array<typeof householdNeeds.$inferInsert>
+}
+
+/**
+ * The member, skill and need rows of one file's input. Member ids are made here, so every member and
+ * every skill of many files goes in one statement each. A need kept from before keeps when it was
+ * first recorded (`recordedAt`).
+ */
+function fileRows(householdId: string, input: HouseholdInput, identities: MemberIdentity[], codes: Map<string, string>, recordedAt: Map<string, Date>, now: Date): FileRows {
+  const rows: FileRows = { members: [], skills: [], needs: [] }
+  for (const [i, m] of input.members.entries()) {
+    const { skills: memberSkillList, idNumber: _plain, ...columns } = m
+    const id = randomUUID()
+    rows.members.push({ ...columns, ...identities[i]!, id, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
+    const bySkill = new Map(memberSkillList.map((s) => [codes.get(s.code.trim())!, s.level]))
+    for (const [skillCode, level] of bySkill) rows.skills.push({ memberId: id, skillCode, level })
+  }
+  const byCategory = new Map(input.needs.map((n) => [n.category, n]))
+  for (const n of byCategory.values()) rows.needs.push({ ...n, householdId, createdAt: recordedAt.get(n.category) ?? now })
+  return rows
+}
+
+async function insertFileRows(tx: Transaction, files: FileRows[]) {
+  const members = files.flatMap((f) => f.members)
+  const skillRows = files.flatMap((f) => f.skills)
+  const needs = files.flatMap((f) => f.needs)
+  if (members.length) await tx.insert(householdMembers).values(members)
+  if (skillRows.length) await tx.insert(memberSkills).values(skillRows)
+  if (needs.length) await tx.insert(householdNeeds).values(needs)
+}
+
 async function writeMembersAndNeeds(tx: Transaction, householdId: string, input: HouseholdInput, previous: HouseholdFile['members'] = []) {
   const identities = input.members.map((m, i) => memberIdentity(m, i, previous))
-  const names = input.members.flatMap((m) => m.skills.map((s) => s.code))
-  const codes = await resolveSkillCodes(tx, names)
-  const unknown = names.find((n) => !codes.has(n.trim()))
-  if (unknown) throw new HouseholdError('households:errors.unknown_skill', { skill: unknown })
+  const codes = await resolveSkillCodes(tx, skillNamesOf(input))
+  requireKnownSkills(input, codes)
   await tx.delete(householdMembers).where(eq(householdMembers.householdId, householdId))
-  // Needs are rewritten on every save; a need kept from before keeps when it was first recorded.
   const recordedAt = new Map(
     (await tx.delete(householdNeeds).where(eq(householdNeeds.householdId, householdId)).returning({ category: householdNeeds.category, createdAt: householdNeeds.createdAt })).map((n) => [
       n.category,
       n.createdAt,
     ]),
   )
-  for (const [i, m] of input.members.entries()) {
-    const { skills: memberSkillList, idNumber: _plain, ...columns } = m
-    const [row] = await tx
-      .insert(householdMembers)
-      .values({ ...columns, ...identities[i]!, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
-      .returning({ id: householdMembers.id })
-    const bySkill = new Map(memberSkillList.map((s) => [codes.get(s.code.trim())!, s.level]))
-    if (bySkill.size) await tx.insert(memberSkills).values([...bySkill].map(([skillCode, level]) => ({ memberId: row!.id, skillCode, level })))
-  }
-  if (input.needs.length) {
-    const byCategory = new Map(input.needs.map((n) => [n.category, n]))
-    await tx.insert(householdNeeds).values([...byCategory.values()].map((n) => ({ ...n, householdId, createdAt: recordedAt.get(n.category) ?? new Date() })))
-  }
+  await insertFileRows(tx, [fileRows(householdId, input, identities, codes, recordedAt, new Date())])
 }
 
 /** A comparable, JSON-safe view of a file (what versions store and diffs compare). */
@@ -221,29 +274,39 @@ function changedFields(before: Record<string, unknown> | null, after: Record<str
 
 async function recordVersion(tx: Transaction, id: string, actorId: string | { system: string }, before: ReturnType<typeof snapshotOf> | null, action: string) {
   const file = (await loadHouseholdFile(tx, id))!
-  const after = snapshotOf(file)
-  const fields = changedFields(before, after)
-  const system = typeof actorId === 'string' ? null : actorId.system
-  await tx.insert(householdVersions).values({
-    householdId: id,
-    version: file.version,
-    snapshot: after,
-    changedFields: fields,
-    changedById: system ? null : (actorId as string),
-    changedByLabel: system,
-  })
-  // Before/after of the changed fields only. Sealed ID numbers never leave the members table
-  // (snapshotOf drops them), so the log holds no more personal data than the version history.
-  const pick = (snapshot: Record<string, unknown> | null) => (snapshot ? Object.fromEntries(fields.map((f) => [f, snapshot[f] ?? null])) : null)
-  await recordAudit(tx, {
-    actor: system ? { system } : { id: actorId as string },
-    action,
-    entityType: 'household',
-    entityId: id,
-    before: before ? { version: before.version, ...pick(before) } : null,
-    after: { version: file.version, changedFields: fields, ...pick(after) },
-  })
+  await recordVersions(tx, [{ file, before }], actorId, action)
   return file
+}
+
+/**
+ * The version row and audit entry of each saved file (two statements however many files). The audit
+ * entry holds before/after of the changed fields only. Sealed ID numbers never leave the members table
+ * (snapshotOf drops them), so the log holds no more personal data than the version history.
+ */
+async function recordVersions(tx: Transaction, saved: Array<{ file: HouseholdFile; before: ReturnType<typeof snapshotOf> | null }>, actorId: string | { system: string }, action: string) {
+  const system = typeof actorId === 'string' ? null : actorId.system
+  const entries = saved.map(({ file, before }) => {
+    const after = snapshotOf(file)
+    const fields = changedFields(before, after)
+    const pick = (snapshot: Record<string, unknown> | null) => (snapshot ? Object.fromEntries(fields.map((f) => [f, snapshot[f] ?? null])) : null)
+    return {
+      version: { householdId: file.id, version: file.version, snapshot: after, changedFields: fields, changedById: system ? null : (actorId as string), changedByLabel: system },
+      audit: {
+        actor: system ? { system } : { id: actorId as string },
+        action,
+        entityType: 'household',
+        entityId: file.id,
+        before: before ? { version: before.version, ...pick(before) } : null,
+        after: { version: file.version, changedFields: fields, ...pick(after) },
+      },
+    }
+  })
+  if (!entries.length) return
+  await tx.insert(householdVersions).values(entries.map((e) => e.version))
+  await recordAudits(
+    tx,
+    entries.map((e) => e.audit),
+  )
 }
 
 /**
@@ -289,27 +352,60 @@ export async function createHousehold(actor: Actor, input: HouseholdInput) {
 }
 
 /**
- * The write behind createHousehold, inside the caller's transaction (CSV import runs it for
- * every row of a file in one transaction). The caller enqueues scoring and evaluation after
- * commit. Pass `prefixes` to skip looking up the caseworker's regions again.
+ * The write behind createHousehold, inside the caller's transaction. The caller enqueues scoring and
+ * evaluation after commit. Pass `prefixes` to skip looking up the caseworker's regions again.
  */
 export async function insertHousehold(tx: Transaction, actor: Actor, input: HouseholdInput, prefixes?: string[]) {
+  const [file] = await insertHouseholds(tx, actor, [input], prefixes)
+  return file!
+}
+
+/**
+ * Many new files at once, each written exactly as insertHousehold writes one (row, members, skills,
+ * needs, version 1, audit entry), in a few statements per call instead of a dozen or more per file: a
+ * CSV import writes a hundred at a time. Keep calls to a few hundred files (one statement's
+ * parameters). A refusal is a HouseholdError whose `row` is the index of the refused input.
+ */
+export async function insertHouseholds(tx: Transaction, actor: Actor, inputs: HouseholdInput[], prefixes?: string[]) {
+  if (!inputs.length) return []
   prefixes ??= await caseworkerPrefixes(tx, actor.id)
-  if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
-  const standard = await validateRegion(tx, input.regionCode)
-  const risk = riskOf(input, standard)
-  const [row] = await tx
-    .insert(households)
-    .values({
-      ...householdColumns(input),
-      caseworkerId: actor.id,
-      riskTier: risk.tier,
-      riskReasons: risk.reasons,
-      nextReviewOn: nextReviewDate(risk.tier, new Date()),
-    })
-    .returning({ id: households.id })
-  await writeMembersAndNeeds(tx, row!.id, input)
-  return recordVersion(tx, row!.id, actor.id, null, 'household.create')
+  const standards = new Map<string, string>()
+  const codes = await resolveSkillCodes(tx, inputs.flatMap(skillNamesOf))
+  const now = new Date()
+  const rows: Array<typeof households.$inferInsert> = []
+  const related: FileRows[] = []
+  for (const [row, input] of inputs.entries()) {
+    try {
+      if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
+      let standard = standards.get(input.regionCode)
+      if (standard === undefined) {
+        standard = await validateRegion(tx, input.regionCode)
+        standards.set(input.regionCode, standard)
+      }
+      const identities = input.members.map((m, i) => memberIdentity(m, i, []))
+      requireKnownSkills(input, codes)
+      const risk = riskOf(input, standard)
+      const id = randomUUID()
+      rows.push({ ...householdColumns(input), id, caseworkerId: actor.id, riskTier: risk.tier, riskReasons: risk.reasons, nextReviewOn: nextReviewDate(risk.tier, now) })
+      related.push(fileRows(id, input, identities, codes, new Map(), now))
+    } catch (error) {
+      throw refusedAt(row, error)
+    }
+  }
+  await tx.insert(households).values(rows)
+  await insertFileRows(tx, related)
+  const files = await loadHouseholdFiles(
+    tx,
+    rows.map((r) => r.id!),
+  )
+  const created = rows.map((r) => files.get(r.id!)!)
+  await recordVersions(
+    tx,
+    created.map((file) => ({ file, before: null })),
+    actor.id,
+    'household.create',
+  )
+  return created
 }
 
 /** Loads a file the actor may edit: a caseworker's region, or the resident's own household. */

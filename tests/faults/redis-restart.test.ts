@@ -1,7 +1,7 @@
 // Fault: Redis goes away and comes back (a scratch redis-server on its own port, never the
 // shared one). Jobs queued before the restart survive it (Redis runs with an fsync'd
 // append-only file, as production must — ADR 040); while Redis is down pages keep serving,
-// publishing a listing still succeeds promptly and its jobs wait in deferred_jobs; once
+// publishing a listing (or importing households) still succeeds promptly and its jobs wait in deferred_jobs; once
 // Redis is back the worker moves them into the queues and every listing ends up indexed and scored.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,7 +13,9 @@ import { getQueue } from '@workers/queues/connection'
 import { deferredJobCount } from '@workers/queues/deferred'
 import { db } from '~/utils/db.server'
 import { resetEnvCache } from '~/utils/env.server'
-import { makeHousehold } from '../factories/households'
+import { confirmImport, importedRecords, stageImport } from '~/models/imports/imports.server'
+import { makeCaseworker, makeHousehold } from '../factories/households'
+import { makeNationalId } from '../factories/national-ids'
 import { makeOrganization, makeUser } from '../factories/users'
 import { TestClient } from '../setup/app'
 import { spawnWorkers, startScratchRedis, stopProcess } from '../setup/processes'
@@ -74,6 +76,16 @@ describe('Redis restarted while jobs are queued and while the web app enqueues',
     const duringOutage = await listingId('雷山电焊工（Redis 停机时发布）')
     // sync-listing, score-listing and detect-duplicates wait in PostgreSQL.
     expect(await deferredJobCount()).toBe(3)
+    // A caseworker's import lands too; its scoring and evaluation jobs (added in bulk) wait with them.
+    const cw = await makeCaseworker('522634')
+    const importer = { id: cw.id, role: 'caseworker' as const, organizationId: null }
+    const heads = [makeNationalId('522634', '19700101', 901), makeNationalId('522634', '19700101', 902)]
+    const csv = ['村代码,户主姓名,身份证号,出生日期,性别,文化程度,就业状况,住房类型,人均月收入,帮扶需求', ...heads.map((id, i) => `522634101001,停机导入${i},${id},1970-01-01,男,初中,失业,租房,600,就业`)].join('\n')
+    const staged = await stageImport(importer, 'households', { name: 'households.csv', bytes: new TextEncoder().encode(csv) })
+    if (!staged.ok) throw new Error(staged.refusal)
+    expect(await confirmImport(importer, 'households', staged.batchId)).toEqual({ mode: 'imported', count: 2 })
+    const imported = (await importedRecords(staged.batchId)).map((r) => r.entityId)
+    expect(await deferredJobCount()).toBe(3 + 2 * 2)
     const health = await client.get('/healthz')
     expect(health.status).toBe(503)
 
@@ -87,11 +99,15 @@ describe('Redis restarted while jobs are queued and while the web app enqueues',
       await waitFor(async () => (await db.select().from(matches).where(and(eq(matches.listingId, id), eq(matches.householdId, file.id)))).length === 1, `listing ${id} scored`, 30_000, 100)
     }
     await waitFor(async () => (await deferredJobCount()) === 0, 'deferred jobs drained', 10_000, 100)
+    for (const id of imported) {
+      await waitFor(async () => (await getQueue('matching').getJob(`score-household-${id}-v1`))?.finishedOn !== undefined, `household ${id} scored`, 30_000, 100)
+      await waitFor(async () => (await getQueue('monitoring').getJob(`evaluate-household-${id}-v1`))?.finishedOn !== undefined, `household ${id} evaluated`, 30_000, 100)
+    }
     // The browse page finds both (it reads the search index).
     const page = await (await client.get('/listings?q=%E7%94%B5%E7%84%8A%E5%B7%A5')).text()
     expect(page).toContain('凯里电焊工（排队中）')
     expect(page).toContain('雷山电焊工（Redis 停机时发布）')
-    for (const q of ['search', 'matching']) expect(await getQueue(q).getJobCounts('failed')).toEqual({ failed: 0 })
+    for (const q of ['search', 'matching', 'monitoring']) expect(await getQueue(q).getJobCounts('failed')).toEqual({ failed: 0 })
     expect(await stopProcess(workers.child)).toBe(0)
   }, 90_000)
 })

@@ -5,6 +5,8 @@ import {
   createHousehold,
   createInvitation,
   HouseholdError,
+  insertHouseholds,
+  loadHouseholdFile,
   redeemInvitation,
   setConsent,
   updateHousehold,
@@ -12,6 +14,7 @@ import {
 } from '~/models/household.server'
 import { db } from '~/utils/db.server'
 import { householdFixture, makeCaseworker } from '../factories/households'
+import { makeNationalId } from '../factories/national-ids'
 import { makeUser } from '../factories/users'
 
 async function refusal(promise: Promise<unknown>) {
@@ -37,6 +40,63 @@ describe('household files', () => {
     expect(await refusal(createHousehold(actor, householdFixture({ regionCode: '522634999999' })))).toBe('households:errors.region_not_village')
     const [version] = await db.select().from(householdVersions).where(eq(householdVersions.householdId, file.id))
     expect(version!.changedById).toBe(cw.id)
+  })
+
+  it('writes many files at once exactly as one at a time, and names the input a refusal concerns, writing nothing', async () => {
+    const cw = await makeCaseworker('522634')
+    const actor = { id: cw.id, role: 'caseworker' }
+    const inputs = [
+      householdFixture({ address: '批量一组', members: [{ health: 'serious_illness' }, { fullName: '王小红', isHead: false, birthDate: '2012-05-01', gender: 'female', education: 'primary', employmentStatus: 'student', skills: [] }] }),
+      householdFixture({ address: '批量二组', needs: [{ category: 'education', priority: 1, note: '学费' }, { category: 'employment', priority: 2, note: '' }] }),
+      householdFixture({ address: '批量三组', members: [{ health: 'chronic_illness', disabilityType: 'physical', disabilityGrade: 2, usesWheelchair: true, skills: [{ code: '电焊', level: 'advanced' }, { code: 'sewing', level: 'beginner' }] }] }),
+    ]
+    const bulk = await db.transaction((tx) => insertHouseholds(tx, actor, inputs))
+    const single = []
+    for (const input of inputs) single.push(await createHousehold(actor, input))
+    const comparable = (file: NonNullable<Awaited<ReturnType<typeof loadHouseholdFile>>>) => {
+      const { id: _id, createdAt: _c, updatedAt: _u, members, needs, ...rest } = file
+      return {
+        ...rest,
+        members: members.map(({ id: _mid, householdId: _h, createdAt: _mc, updatedAt: _mu, idSealed: _s, ...m }) => m),
+        needs: needs.map(({ householdId: _h, createdAt: _nc, ...n }) => n),
+      }
+    }
+    for (const [i, file] of bulk.entries()) {
+      const a = (await loadHouseholdFile(db, file.id))!
+      const b = (await loadHouseholdFile(db, single[i]!.id))!
+      expect(comparable(a), `input ${i}`).toEqual(comparable(b))
+      expect(comparable(file)).toEqual(comparable(a))
+      const [version] = await db.select().from(householdVersions).where(eq(householdVersions.householdId, file.id))
+      expect(version).toMatchObject({ version: 1, changedById: cw.id })
+      const [reference] = await db.select().from(householdVersions).where(eq(householdVersions.householdId, single[i]!.id))
+      const withoutIds = (snapshot: unknown) => JSON.parse(JSON.stringify(snapshot), (key, value) => (['id', 'createdAt', 'updatedAt'].includes(key) ? undefined : value))
+      expect(withoutIds(version!.snapshot)).toEqual(withoutIds(reference!.snapshot))
+      expect(version!.changedFields).toEqual(reference!.changedFields)
+      const audit = await db.select().from(auditEntries).where(eq(auditEntries.entityId, file.id))
+      expect(audit.map((e) => [e.action, e.actorId])).toEqual([['household.create', cw.id]])
+    }
+    expect(bulk[0]!.riskTier).toBe('A')
+    expect(bulk[2]!.members[0]!.skills).toEqual(expect.arrayContaining([{ code: 'welding', level: 'advanced' }, { code: 'sewing', level: 'beginner' }]))
+
+    // A refusal names the input (HouseholdError.row) and the transaction writes none of them.
+    const before = await db.select({ id: households.id }).from(households).where(eq(households.caseworkerId, cw.id))
+    const refusedAt = async (bad: typeof inputs) => {
+      try {
+        await db.transaction((tx) => insertHouseholds(tx, actor, bad))
+      } catch (error) {
+        if (error instanceof HouseholdError) return [error.row, error.key]
+        throw error
+      }
+      throw new Error('expected a refusal')
+    }
+    expect(await refusedAt([inputs[0]!, inputs[1]!, householdFixture({ members: [{ skills: [{ code: '不存在的手艺', level: 'beginner' }] }] })])).toEqual([2, 'households:errors.unknown_skill'])
+    expect(await refusedAt([inputs[0]!, householdFixture({ regionCode: '522601001001' })])).toEqual([1, 'households:errors.region_not_assigned'])
+    expect(await refusedAt([householdFixture({ regionCode: '522634999999' }), inputs[0]!])).toEqual([0, 'households:errors.region_not_village'])
+    const good = makeNationalId('522634', '19880315', 7)
+    const wrongCheck = good.slice(0, 17) + (good[17] === '0' ? '1' : '0')
+    expect(await refusedAt([inputs[1]!, householdFixture({ members: [{ idNumber: wrongCheck }] })])).toEqual([1, 'households:errors.id_check_digit'])
+    expect(await db.select({ id: households.id }).from(households).where(eq(households.caseworkerId, cw.id))).toHaveLength(before.length)
+    expect(await db.transaction((tx) => insertHouseholds(tx, actor, []))).toEqual([])
   })
 
   it('versions every edit with who and which fields changed, and rejects a stale version', async () => {

@@ -3,12 +3,15 @@ import { createRequestHandler } from '@remix-run/node'
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { createInstance } from 'i18next'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditEntries, householdMembers, households, importBatches, listingExternalKeys, listings } from '@db/schema'
+import { auditEntries, householdMembers, households, householdVersions, importBatches, listingExternalKeys, listings } from '@db/schema'
 import { splitMessage } from '@db/schema/messages'
+import { getQueue } from '@workers/queues/connection'
 import { IMPORTS_QUEUE } from '@workers/queues/imports'
+import { MATCHING_QUEUE } from '@workers/queues/matching'
+import { MONITORING_QUEUE } from '@workers/queues/monitoring'
 import { processors } from '@workers/processors'
 import { resources } from '~/i18n'
-import { confirmImport, decodeUpload, getImportBatch, ImportError, runImport, stageImport, SYNC_IMPORT_ROWS, type ImportActor } from '~/models/imports/imports.server'
+import { confirmImport, decodeUpload, getImportBatch, importedRecords, ImportError, runImport, stageImport, SYNC_IMPORT_ROWS, type ImportActor } from '~/models/imports/imports.server'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { hashNationalId } from '~/utils/national-id.server'
@@ -360,6 +363,36 @@ describe('large files', () => {
     expect(await runImport(batch.id)).toEqual({ status: 'imported', count: 10_000, already: true })
     expect(await listingCount(member.organizationId!)).toBe(10_000)
     expect((await db.select({ n: count() }).from(auditEntries).where(eq(auditEntries.entityId, batch.id)))[0]!.n).toBe(1)
+  }, 600_000)
+
+  it('imports 10,000 household files in one transaction, each versioned, audited and queued for scoring', async () => {
+    // In 定西 (6211), so the page tests' caseworkers in 黔东南 do not list these files.
+    const cw = await caseworker('6211')
+    const lines = [H_HEADER]
+    // ID numbers have a 3-digit sequence: a thousand heads per birth date.
+    for (let i = 0; i < 10_000; i++) {
+      const day = String(1 + Math.floor(i / 1000)).padStart(2, '0')
+      lines.push(householdLine(i % 1000, { region: '621102001001', name: `户主${i}`, birth: `1975-03-${day}`, id: makeNationalId('621102', `197503${day}`, i % 1000) }))
+    }
+    const batch = await stagedBatch(cw, 'households', lines.join('\n'))
+    expect(batch.issues.slice(0, 3)).toEqual([])
+    const before = await householdCount()
+    const started = performance.now()
+    expect(await runImport(batch.id)).toEqual({ status: 'imported', count: 10_000, already: false })
+    console.log(`10,000 households imported in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    expect(await householdCount()).toBe(before + 10_000)
+    const records = await importedRecords(batch.id)
+    expect(records.map((r) => r.line)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 2))
+    const ids = records.map((r) => r.entityId)
+    expect((await db.select({ n: count() }).from(householdVersions).where(and(inArray(householdVersions.householdId, ids.slice(0, 5000)), eq(householdVersions.version, 1))))[0]!.n).toBe(5000)
+    expect((await db.select({ n: count() }).from(auditEntries).where(and(eq(auditEntries.action, 'household.create'), eq(auditEntries.actorId, cw.id))))[0]!.n).toBe(10_000)
+    // Line 10,001 is the last file: its head, and its scoring and evaluation jobs (added in bulk).
+    const [last] = await db.select().from(householdMembers).where(eq(householdMembers.householdId, ids.at(-1)!))
+    expect(last).toMatchObject({ fullName: '户主9999', birthDate: '1975-03-10', isHead: true })
+    for (const id of [ids[0]!, ids.at(-1)!]) {
+      expect(await getQueue(MATCHING_QUEUE).getJob(`score-household-${id}-v1`)).toBeTruthy()
+      expect(await getQueue(MONITORING_QUEUE).getJob(`evaluate-household-${id}-v1`)).toBeTruthy()
+    }
   }, 600_000)
 })
 

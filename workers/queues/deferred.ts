@@ -51,6 +51,29 @@ export async function addJob(queue: string, name: string, data: Record<string, u
   }
 }
 
+export type QueuedJob = { name: string; data: Record<string, unknown>; jobId: string }
+
+/**
+ * Adds many jobs to one queue in one round trip (Queue.addBulk: one MULTI), under their
+ * deterministic ids — a thousand households imported are a thousand jobs, not a thousand waits.
+ * When Redis does not take them, all of them are kept in deferred_jobs, as addJob keeps one.
+ */
+export async function addJobs(queue: string, jobs: QueuedJob[]): Promise<void> {
+  if (!jobs.length) return
+  try {
+    await withTimeout(getQueue(queue).addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } }))), getEnv().ENQUEUE_TIMEOUT_MS)
+  } catch (error) {
+    const message = (error as Error).message.slice(0, 500)
+    for (let start = 0; start < jobs.length; start += 1000) {
+      await db
+        .insert(deferredJobs)
+        .values(jobs.slice(start, start + 1000).map((j) => ({ queue, name: j.name, jobId: j.jobId, data: j.data, lastError: message })))
+        .onConflictDoUpdate({ target: [deferredJobs.queue, deferredJobs.jobId], set: { lastError: message } })
+    }
+    logger.warn({ queue, jobs: jobs.length, err: message }, 'Redis unreachable: jobs deferred to the database')
+  }
+}
+
 /**
  * Moves deferred jobs into their queues, oldest first; stops at the first failure (Redis is
  * still down). Safe to run in several processes at once (rows are locked, skipped by others).

@@ -1,4 +1,4 @@
-import { addJob } from './deferred'
+import { addJob, addJobs, type QueuedJob } from './deferred'
 
 export const MATCHING_QUEUE = 'matching'
 
@@ -22,8 +22,20 @@ export async function enqueueScoreListing(listingId: string, version: number, ta
 
 /** A household file changed (or consent changed): rescore it against open listings. */
 export async function enqueueScoreHousehold(householdId: string, version: number, tag?: string) {
-  const jobId = `score-household-${householdId}-v${version}${tag ? `-${tag}` : ''}`
-  return addJob(MATCHING_QUEUE, matchingJobs.scoreHousehold, { householdId, version }, jobId)
+  const job = scoreHouseholdJob({ id: householdId, version }, tag)
+  return addJob(MATCHING_QUEUE, job.name, job.data, job.jobId)
+}
+
+/** Many households (an import) in one round trip. */
+export async function enqueueScoreHouseholds(files: Array<{ id: string; version: number }>) {
+  return addJobs(
+    MATCHING_QUEUE,
+    files.map((file) => scoreHouseholdJob(file)),
+  )
+}
+
+function scoreHouseholdJob(file: { id: string; version: number }, tag?: string): QueuedJob {
+  return { name: matchingJobs.scoreHousehold, data: { householdId: file.id, version: file.version }, jobId: `score-household-${file.id}-v${file.version}${tag ? `-${tag}` : ''}` }
 }
 
 /** A listing was closed (or paused/deleted): drop its matches. */

@@ -1,4 +1,4 @@
-import { addJob } from './deferred'
+import { addJob, addJobs, type QueuedJob } from './deferred'
 
 export const MONITORING_QUEUE = 'monitoring'
 
@@ -11,7 +11,17 @@ export const monitoringJobs = {
 
 /** A household file changed: evaluate the early-warning rules for it (one job per version). */
 export async function enqueueEvaluateHousehold(householdId: string, version: number) {
-  return addJob(MONITORING_QUEUE, monitoringJobs.evaluateHousehold, { householdId, version }, `evaluate-household-${householdId}-v${version}`)
+  const job = evaluateHouseholdJob({ id: householdId, version })
+  return addJob(MONITORING_QUEUE, job.name, job.data, job.jobId)
+}
+
+/** Many households (an import) in one round trip. */
+export async function enqueueEvaluateHouseholds(files: Array<{ id: string; version: number }>) {
+  return addJobs(MONITORING_QUEUE, files.map(evaluateHouseholdJob))
+}
+
+function evaluateHouseholdJob(file: { id: string; version: number }): QueuedJob {
+  return { name: monitoringJobs.evaluateHousehold, data: { householdId: file.id, version: file.version }, jobId: `evaluate-household-${file.id}-v${file.version}` }
 }
 
 /**

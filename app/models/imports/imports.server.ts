@@ -11,8 +11,8 @@ import type { ImportKind } from '@db/schema/imports/constants'
 import type { UserRole } from '@db/schema/identity/constants'
 import { ListingSchema, type ListingInput } from '@db/schema/listings/validation'
 import { m, splitMessage } from '@db/schema/messages'
-import { enqueueScoreHousehold } from '@workers/queues/matching'
-import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
+import { enqueueScoreHouseholds } from '@workers/queues/matching'
+import { enqueueEvaluateHouseholds } from '@workers/queues/monitoring'
 import { enqueueRunImport, runImportProgress } from '@workers/queues/imports'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
@@ -20,7 +20,7 @@ import { logger } from '~/utils/logger.server'
 import { hashNationalId, maskNationalId, nationalIdFacts, nationalIdProblem, normalizeNationalId } from '~/utils/national-id.server'
 import { parseCsv, type ParsedRow, type RowIssue } from '~/utils/tabular.server'
 import { recordAudit } from '../audit.server'
-import { caseworkerPrefixes, HouseholdError, insertHousehold } from '../household.server'
+import { caseworkerPrefixes, HouseholdError, insertHouseholds } from '../household.server'
 import { insertListings, ListingError } from '../listing.server'
 import { choices, importSpec, LIST_SEPARATOR, MAX_IMPORT_BYTES, normalizeDate, normalizeNumber, row as msg } from './formats'
 
@@ -473,12 +473,15 @@ export async function runImport(batchId: string, onProgress: (pct: number) => Pr
       }
       created = []
       if (checked.checked.kind === 'households') {
+        // A hundred files per round of statements (insertHouseholds), not a dozen or more statements per file.
         const prefixes = await caseworkerPrefixes(tx, actor.id)
-        for (const [i, r] of checked.checked.result.rows.entries()) {
-          const file = await rowStep(r.line, () => insertHousehold(tx, actor, r.value, prefixes))
-          await tx.insert(importRecords).values({ batchId, line: r.line, entityId: file.id })
-          created.push({ id: file.id, version: file.version })
-          await report(i + 1)
+        const rows = checked.checked.result.rows
+        for (const [n, chunk] of chunks(rows, PROGRESS_EVERY).entries()) {
+          // A refusal names the input it concerns (HouseholdError.row): its line is that row's.
+          const files = await rowStep((error) => chunk[error instanceof HouseholdError ? (error.row ?? 0) : 0]!.line, () => insertHouseholds(tx, actor, chunk.map((r) => r.value), prefixes))
+          await tx.insert(importRecords).values(chunk.map((r, i) => ({ batchId, line: r.line, entityId: files[i]!.id })))
+          for (const file of files) created.push({ id: file.id, version: file.version })
+          await report(n * PROGRESS_EVERY + chunk.length)
         }
       } else {
         // A hundred rows per round of statements (insertListings), not a dozen statements per row.
@@ -486,7 +489,7 @@ export async function runImport(batchId: string, onProgress: (pct: number) => Pr
         for (let start = 0; start < rows.length; start += PROGRESS_EVERY) {
           const chunk = rows.slice(start, start + PROGRESS_EVERY)
           // What can fail here is the uploader's standing (no longer a member): every row alike, named by the first.
-          const written = await rowStep(chunk[0]!.line, () => insertListings(tx, actor, chunk.map((r) => r.value.input)))
+          const written = await rowStep(() => chunk[0]!.line, () => insertListings(tx, actor, chunk.map((r) => r.value.input)))
           await tx.insert(listingExternalKeys).values(chunk.map((r, i) => ({ organizationId: batch.organizationId!, externalKey: r.value.externalKey, listingId: written[i]!.id, batchId })))
           await tx.insert(importRecords).values(chunk.map((r, i) => ({ batchId, line: r.line, entityId: written[i]!.id })))
           for (const listing of written) created.push({ id: listing.id, version: 1 })
@@ -516,13 +519,13 @@ export async function runImport(batchId: string, onProgress: (pct: number) => Pr
   return outcome
 }
 
-/** Turns a domain refusal while writing one row into that row's error. */
-async function rowStep<T>(line: number, write: () => Promise<T>): Promise<T> {
+/** Turns a domain refusal while writing rows into the error of the row it concerns (`lineOf`). */
+async function rowStep<T>(lineOf: (error: unknown) => number, write: () => Promise<T>): Promise<T> {
   try {
     return await write()
   } catch (error) {
-    if (error instanceof HouseholdError) throw new RowFailure({ line, field: null, message: m(error.key, error.params) })
-    if (error instanceof ListingError) throw new RowFailure({ line, field: null, message: `listings:errors.${error.reason}` })
+    if (error instanceof HouseholdError) throw new RowFailure({ line: lineOf(error), field: null, message: m(error.key, error.params) })
+    if (error instanceof ListingError) throw new RowFailure({ line: lineOf(error), field: null, message: `listings:errors.${error.reason}` })
     throw error
   }
 }
@@ -537,9 +540,9 @@ async function uploaderOf(tx: Transaction, userId: string, organizationId: strin
 
 async function afterHouseholdsImported(created: Array<{ id: string; version: number }>) {
   try {
-    for (const file of created) {
-      await enqueueScoreHousehold(file.id, file.version)
-      await enqueueEvaluateHousehold(file.id, file.version)
+    for (const part of chunks(created, 1000)) {
+      await enqueueScoreHouseholds(part)
+      await enqueueEvaluateHouseholds(part)
     }
   } catch (error) {
     // The nightly rescore and evaluation sweep catch up; the import itself stands.
