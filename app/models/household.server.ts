@@ -303,10 +303,7 @@ async function recordVersions(tx: Transaction, saved: Array<{ file: HouseholdFil
   })
   if (!entries.length) return
   await tx.insert(householdVersions).values(entries.map((e) => e.version))
-  await recordAudits(
-    tx,
-    entries.map((e) => e.audit),
-  )
+  await recordAudits(tx, entries.map((e) => e.audit))
 }
 
 /**
@@ -394,17 +391,9 @@ export async function insertHouseholds(tx: Transaction, actor: Actor, inputs: Ho
   }
   await tx.insert(households).values(rows)
   await insertFileRows(tx, related)
-  const files = await loadHouseholdFiles(
-    tx,
-    rows.map((r) => r.id!),
-  )
+  const files = await loadHouseholdFiles(tx, rows.map((r) => r.id!))
   const created = rows.map((r) => files.get(r.id!)!)
-  await recordVersions(
-    tx,
-    created.map((file) => ({ file, before: null })),
-    actor.id,
-    'household.create',
-  )
+  await recordVersions(tx, created.map((file) => ({ file, before: null })), actor.id, 'household.create')
   return created
 }
 

@@ -175,6 +175,8 @@ describe('browse page', () => {
     expect(text).toContain('共找到')
     // The export links carry what the page used: kind=job, not the unknown kind or the bad region.
     expect(html).toContain('href="/listings.csv?kind=job"')
+    const searched = textOf(await (await new TestClient().get(`/listings?q=${encodeURIComponent('焊工')}&kind=job`)).text())
+    expect(searched).toContain('导出符合筛选条件的全部资源（文件不按搜索词筛选）')
     const good = await new TestClient().get('/listings?kind=job&region=&sort=newest')
     expect(good.status).toBe(200)
     expect(textOf(await good.text())).not.toContain('已忽略')

@@ -28,10 +28,7 @@ export async function enqueueScoreHousehold(householdId: string, version: number
 
 /** Many households (an import) in one round trip. */
 export async function enqueueScoreHouseholds(files: Array<{ id: string; version: number }>) {
-  return addJobs(
-    MATCHING_QUEUE,
-    files.map((file) => scoreHouseholdJob(file)),
-  )
+  return addJobs(MATCHING_QUEUE, files.map((file) => scoreHouseholdJob(file)))
 }
 
 function scoreHouseholdJob(file: { id: string; version: number }, tag?: string): QueuedJob {

@@ -102,7 +102,8 @@ export default function Browse() {
         <p data-testid="result-count">{t('listings:browse.results', { count: result.total })}</p>
         {/* The same filters as the page, as files (resource routes: a plain link, not client navigation). */}
         <p className="muted" data-testid="export-links">
-          {t('listings:browse.export')}
+          {/* The files take the filters only (exports read listings, not the search engine): say so when words were searched. */}
+          {t(query.q ? 'listings:browse.export_without_words' : 'listings:browse.export')}
           {t('common:label_separator')}
           <a href={`/listings.csv${exportSearch}`} download>
             CSV
