@@ -158,7 +158,28 @@ describe('ledger invariants under random sequences', () => {
         }
         void resident
       }),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        // Run first, besides the 40 random sequences: one that takes every kind of step, so the coverage
+        // check below never depends on luck (random sequences rarely leave an escrow funds to pay out).
+        examples: [
+          [
+            [
+              { t: 'pledge', donor: 0, escrow: 0, amount: '1000.00' },
+              { t: 'post', pick: 0, fraction: 60 },
+              { t: 'payout', escrow: 0, fraction: 50 },
+              { t: 'pledge', donor: 1, escrow: 1, amount: '200.00' },
+              { t: 'void', pick: 1 },
+              { t: 'lot', quantity: 100 },
+              { t: 'split', pick: 0, parts: [10, 20] },
+              { t: 'confirm', pick: 0 },
+              { t: 'recall', pick: 1 },
+              { t: 'writeoff', pick: 0, quantity: 5 },
+              { t: 'replay', pick: 0 },
+            ],
+          ],
+        ],
+      },
     )
     // The sequences exercised every kind of step (not only refusals).
     const kinds = await db.execute<{ code: string; pending: boolean; post_pending: boolean; void_pending: boolean }>(sql`
