@@ -342,26 +342,18 @@ export async function applySystemChange(
 
 /** Caseworker records a new household in one of their regions. */
 export async function createHousehold(actor: Actor, input: HouseholdInput) {
-  const file = await db.transaction((tx) => insertHousehold(tx, actor, input))
-  await enqueueScoreHousehold(file.id, file.version)
-  await enqueueEvaluateHousehold(file.id, file.version)
-  return file
-}
-
-/**
- * The write behind createHousehold, inside the caller's transaction. The caller enqueues scoring and
- * evaluation after commit. Pass `prefixes` to skip looking up the caseworker's regions again.
- */
-export async function insertHousehold(tx: Transaction, actor: Actor, input: HouseholdInput, prefixes?: string[]) {
-  const [file] = await insertHouseholds(tx, actor, [input], prefixes)
+  const [file] = await db.transaction((tx) => insertHouseholds(tx, actor, [input]))
+  await enqueueScoreHousehold(file!.id, file!.version)
+  await enqueueEvaluateHousehold(file!.id, file!.version)
   return file!
 }
 
 /**
- * Many new files at once, each written exactly as insertHousehold writes one (row, members, skills,
- * needs, version 1, audit entry), in a few statements per call instead of a dozen or more per file: a
- * CSV import writes a hundred at a time. Keep calls to a few hundred files (one statement's
- * parameters). A refusal is a HouseholdError whose `row` is the index of the refused input.
+ * New files inside the caller's transaction — one for the form (createHousehold), a hundred at a time
+ * for a CSV import: row, members, skills, needs, version 1 and audit entry each, in a few statements per
+ * call whatever the count. Keep calls to a few hundred files (one statement's parameters). A refusal is
+ * a HouseholdError whose `row` is the index of the refused input. The caller enqueues scoring and
+ * evaluation after commit; pass `prefixes` to skip looking up the caseworker's regions again.
  */
 export async function insertHouseholds(tx: Transaction, actor: Actor, inputs: HouseholdInput[], prefixes?: string[]) {
   if (!inputs.length) return []

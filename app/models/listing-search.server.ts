@@ -6,6 +6,7 @@ import { organizationKinds } from '@db/schema/organizations/constants'
 import { needCategories, targetGroups } from '@db/schema/taxonomy/constants'
 import { searchSorts, type SearchFilters } from '@search/engine'
 import { getSearchEngine } from '@search/index'
+import { queryInput } from '~/utils/query'
 import { regionPathNames } from './region.server'
 
 export const PER_PAGE = 20
@@ -39,18 +40,7 @@ const StrictBrowseQuery = z.object({
   sort: z.enum(searchSorts).optional(),
   page: z.coerce.number().int().min(1).max(500).optional(),
 })
-export const browseParams = Object.keys(StrictBrowseQuery.shape) as Array<keyof BrowseQuery>
-
-/** A URL's search parameters as zod input: repeated keys as arrays, empty single values as absent. */
-export function queryInput(params: URLSearchParams): Record<string, unknown> {
-  const raw: Record<string, unknown> = {}
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key)
-    if (all.length > 1) raw[key] = all
-    else if (all[0] !== '') raw[key] = all[0]
-  }
-  return raw
-}
+const browseParams = Object.keys(StrictBrowseQuery.shape) as Array<keyof BrowseQuery>
 
 /** The browse filters of a URL, and the parameters whose values were ignored (unknown, malformed or out of range). */
 export function parseBrowseQuery(url: URL): { query: BrowseQuery; ignored: Array<keyof BrowseQuery> } {

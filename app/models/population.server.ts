@@ -57,7 +57,7 @@ type ARow = { household_id: string; n: number }
 /**
  * Members, skills and needs of a household as of `version`. Every change to them goes through
  * a versioned save that bumps households.version in the same transaction (household.server.ts
- * insertHousehold, updateHousehold, applySystemChange for feeds; setConsent and redeemInvitation bump it too), so a cached entry is valid exactly while the household's
+ * insertHouseholds, updateHousehold, applySystemChange for feeds; setConsent and redeemInvitation bump it too), so a cached entry is valid exactly while the household's
  * current version equals its own. The household row itself (region, risk tier, flags) and the
  * active-assistance count are always read fresh; ages are computed from birth dates on each load.
  */

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { exportFilterParams, HSDS_MAX_PAGE_SIZE, HSDS_PAGE_SIZE, invalidExportQuery, publishedListingsHsds } from '~/models/listing-export.server'
-import { parseBrowseQuery, queryInput } from '~/models/listing-search.server'
+import { parseBrowseQuery } from '~/models/listing-search.server'
+import { queryInput } from '~/utils/query'
 
 // A page size above the maximum is cut to it (as most paginated APIs do); anything else that is not a
 // positive whole number is refused.

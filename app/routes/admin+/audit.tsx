@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { searchAudit } from '~/models/audit.server'
 import { requireRole } from '~/utils/auth.server'
-import { PageParam } from '~/utils/paging'
+import { PageParam, queryInput } from '~/utils/query'
 
 export const handle = { i18n: ['common', 'admin'], titleKey: 'admin:audit.title' }
 
@@ -21,8 +21,7 @@ const AuditFilters = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'admin')
-  const raw = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ''))
-  const parsed = AuditFilters.safeParse(raw)
+  const parsed = AuditFilters.safeParse(queryInput(new URL(request.url).searchParams))
   const filters = parsed.success ? parsed.data : { page: 1 }
   const entries = await searchAudit({
     entityType: filters.entityType,

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { listCaseworkerHouseholds } from '~/models/household.server'
 import { regionPathNames } from '~/models/region.server'
 import { requireRole } from '~/utils/auth.server'
-import { PageParam } from '~/utils/paging'
+import { pageOf } from '~/utils/query'
 
 export const handle = { i18n: ['common', 'households', 'matching', 'imports'] }
 
@@ -12,16 +12,15 @@ const PAGE_SIZE = 50
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
-  const pageParam = PageParam.safeParse(new URL(request.url).searchParams.get('page') || 1)
-  const page = pageParam.success ? pageParam.data : 1
+  const { page, invalid: invalidPage } = pageOf(new URL(request.url).searchParams)
   const rows = await listCaseworkerHouseholds(user.id, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE })
   const hasNext = rows.length > PAGE_SIZE
   rows.length = Math.min(rows.length, PAGE_SIZE)
   const names = await regionPathNames(rows.map((r) => r.regionCode))
   const today = new Date().toISOString().slice(0, 10)
   return json(
-    { page, hasNext, invalidPage: !pageParam.success, rows: rows.map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode, overdue: r.nextReviewOn < today })) },
-    { status: pageParam.success ? 200 : 400 },
+    { page, hasNext, invalidPage, rows: rows.map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode, overdue: r.nextReviewOn < today })) },
+    { status: invalidPage ? 400 : 200 },
   )
 }
 

@@ -8,7 +8,7 @@ import { ApplicationError, applyToListing, listOffersForResident, OFFERS_PER_PAG
 import { skillNames } from '~/models/matches.server'
 import { requireRole } from '~/utils/auth.server'
 import { i18next } from '~/utils/i18n.server'
-import { PageParam } from '~/utils/paging'
+import { pageOf } from '~/utils/query'
 
 export const handle = { i18n: ['common', 'households', 'matching', 'evaluation'] }
 
@@ -17,10 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams
   const kindParam = params.get('kind') || null
   const kind = listingKinds.find((k) => k === kindParam)
-  const pageParam = PageParam.safeParse(params.get('page') || 1)
-  const page = pageParam.success ? pageParam.data : 1
+  const { page, invalid: invalidPage } = pageOf(params)
   // A bad link still shows the offers (page 1, every kind), says what was ignored, and is a 400.
-  const ignored = [...(kindParam && !kind ? ['offers.invalid_kind'] : []), ...(pageParam.success ? [] : ['common:pager.invalid_page'])]
+  const ignored = [...(kindParam && !kind ? ['offers.invalid_kind'] : []), ...(invalidPage ? ['common:pager.invalid_page'] : [])]
   const [data, names] = await Promise.all([listOffersForResident(user.id, { kind, page }), skillNames(await i18next.getLocale(request))])
   return json({
     linked: Boolean(data.household),
