@@ -77,6 +77,41 @@ describe('feed processing', () => {
     expect(againDelivery).toMatchObject({ rowsApplied: 0, rowsDuplicate: 3 })
   })
 
+  it('applies a later state under the same record number (低保 terminated, re-employed) and counts a corrected settlement once', async () => {
+    const cw = await makeCaseworker('5226')
+    const id = makeNationalId('522634', '19800303', 31)
+    const file = await makeHousehold({ incomePerCapitaMonthly: '900', members: [{ birthDate: '1980-03-03', idNumber: id }] }, cw)
+    const dibao = (status: string) => ['低保证号,身份证号,行政区划代码,月保障金额,开始日期,状态', `D-77,${id},522634101001,300.00,2026-01-01,${status}`].join('\n')
+    const household = async () => (await db.select().from(households).where(eq(households.id, file.id)))[0]!
+    const statusOf = async (receipt: { deliveryId: string }) => (await recordsOf(receipt.deliveryId)).map((r) => r.status)
+
+    expect(await statusOf(await deliver('dibao_enrolment', dibao('enrolled')))).toEqual(['applied'])
+    expect((await household()).incomeSources).toContain('dibao')
+    expect(await statusOf(await deliver('dibao_enrolment', dibao('terminated')))).toEqual(['applied'])
+    expect((await household()).incomeSources).not.toContain('dibao')
+    // The same states delivered again change nothing (the older one is no news either).
+    const version = (await household()).version
+    expect(await statusOf(await deliver('dibao_enrolment', dibao('terminated')))).toEqual(['duplicate'])
+    expect(await statusOf(await deliver('dibao_enrolment', dibao('enrolled')))).toEqual(['duplicate'])
+    expect((await household()).version).toBe(version)
+
+    const unemployment = (status: string) => ['登记编号,身份证号,登记日期,状态', `U-77,${id},2026-10-01,${status}`].join('\n')
+    const memberStatus = async () => (await db.select().from(householdMembers).where(eq(householdMembers.householdId, file.id)))[0]!.employmentStatus
+    await deliver('unemployment_registration', unemployment('registered'))
+    expect(await memberStatus()).toBe('unemployed')
+    expect((await household()).recentJobLoss).toBe(true)
+    expect(await statusOf(await deliver('unemployment_registration', unemployment('re_employed')))).toEqual(['applied'])
+    expect(await memberStatus()).toBe('employed')
+    expect((await household()).recentJobLoss).toBe(false)
+
+    // A settlement corrected by the insurer (same number, new figures) replaces the first in the 3-month sum.
+    const settlement = (outOfPocket: string) => ['结算单号,身份证号,结算日期,医疗总费用,个人自付', `S-77,${id},2026-10-10,3000.00,${outOfPocket}`].join('\n')
+    await deliver('medical_insurance_settlement', settlement('900.00'))
+    expect((await household()).medicalMonthly).toBe('300.00')
+    expect(await statusOf(await deliver('medical_insurance_settlement', settlement('600.00')))).toEqual(['applied'])
+    expect((await household()).medicalMonthly).toBe('200.00')
+  })
+
   it('reports invalid ID numbers, unknown regions, bad dates and wrong-type amounts per row', async () => {
     const bad = poorId.slice(0, 17) + (poorId[17] === '0' ? '1' : '0')
     const json = JSON.stringify([

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { feedDeliveries, feedRecords, type FeedType } from '@db/schema'
 import { feedDepartment } from '@db/schema/feeds/constants'
 import { enqueueProcessDelivery } from '@workers/queues/feeds'
@@ -65,13 +65,16 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRec
     const pending = parsed.rows.map(({ line, value }) => {
       const { [format.idColumn]: plainId, ...rest } = value as Record<string, unknown>
       const idNumber = String(plainId)
+      const idHash = hashNationalId(idNumber)
       return {
         deliveryId: id,
         feedType: input.feedType,
         line,
         recordKey: String((value as Record<string, unknown>)[format.recordKeyColumn]),
         status: 'pending' as const,
-        idHash: hashNationalId(idNumber),
+        idHash,
+        // Computed by PostgreSQL from the stored form of the row (jsonb text is canonical), as migration 0026 did for older records.
+        revision: sql`md5(${idHash} || '|' || ${JSON.stringify(rest)}::jsonb::text)`,
         idMasked: maskNationalId(idNumber),
         idSealed: encryptNationalId(idNumber),
         data: rest,

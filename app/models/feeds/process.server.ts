@@ -4,7 +4,7 @@
 import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
 import { raiseWarning } from '../warnings.server'
 import Decimal from 'decimal.js'
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Transaction } from '@db/client'
 import { feedDeliveries, feedRecords, householdMembers, households, regions, type FeedType } from '@db/schema'
 import { feedDepartment } from '@db/schema/feeds/constants'
@@ -120,11 +120,19 @@ export async function processDelivery(deliveryId: string, onProgress?: (percent:
 }
 
 async function alreadyApplied(record: FeedRecord) {
-  if (!record.recordKey) return false
+  if (!record.recordKey || !record.revision) return false
   const [hit] = await db
     .select({ id: feedRecords.id })
     .from(feedRecords)
-    .where(and(eq(feedRecords.feedType, record.feedType), eq(feedRecords.recordKey, record.recordKey), eq(feedRecords.status, 'applied'), ne(feedRecords.id, record.id)))
+    .where(
+      and(
+        eq(feedRecords.feedType, record.feedType),
+        eq(feedRecords.recordKey, record.recordKey),
+        eq(feedRecords.revision, record.revision),
+        eq(feedRecords.status, 'applied'),
+        ne(feedRecords.id, record.id),
+      ),
+    )
   return Boolean(hit)
 }
 
@@ -236,17 +244,18 @@ async function applyEffect(
       const asOf = String(data.settled_on)
       const from = threeMonthsBefore(asOf)
       const memberIds = file.members.map((m) => m.id)
-      const [row] = await tx
-        .select({ sum: sql<string>`coalesce(sum((${feedRecords.data}->>'out_of_pocket')::numeric), 0)::text` })
+      // A settlement the insurer corrected arrives again under its number with new figures: only the
+      // latest applied revision of each settlement counts (this record is applied already, so it is one).
+      const latest = tx
+        .selectDistinctOn([feedRecords.recordKey], { data: feedRecords.data })
         .from(feedRecords)
-        .where(
-          and(
-            eq(feedRecords.feedType, 'medical_insurance_settlement'),
-            eq(feedRecords.status, 'applied'),
-            inArray(feedRecords.memberId, memberIds),
-            sql`(${feedRecords.data}->>'settled_on') > ${from} and (${feedRecords.data}->>'settled_on') <= ${asOf}`,
-          ),
-        )
+        .where(and(eq(feedRecords.feedType, 'medical_insurance_settlement'), eq(feedRecords.status, 'applied'), inArray(feedRecords.memberId, memberIds)))
+        .orderBy(feedRecords.recordKey, desc(feedRecords.appliedAt), desc(feedRecords.id))
+        .as('latest')
+      const [row] = await tx
+        .select({ sum: sql<string>`coalesce(sum((${latest.data}->>'out_of_pocket')::numeric), 0)::text` })
+        .from(latest)
+        .where(sql`(${latest.data}->>'settled_on') > ${from} and (${latest.data}->>'settled_on') <= ${asOf}`)
       const oop = new Decimal(row!.sum)
       const warning = medicalCostWarning({
         householdId: file.id,

@@ -61,8 +61,10 @@ export const feedDeliveries = pgTable(
 
 /**
  * One row of a delivery. Identity is kept only as a keyed hash (matching), a sealed copy
- * (authorised display) and a mask. `recordKey` is the department's own record number:
- * feed type + record key is applied at most once, whatever is re-delivered or retried.
+ * (authorised display) and a mask. `recordKey` is the department's own record number and
+ * `revision` a digest of the row's content: one record number carries changes over time (低保
+ * enrolled, later terminated; an unemployment registration, later re-employed), so feed type +
+ * record key + revision is applied at most once, whatever is re-delivered or retried.
  */
 export const feedRecords = pgTable(
   'feed_records',
@@ -74,6 +76,8 @@ export const feedRecords = pgTable(
     feedType: feedType().notNull(),
     line: integer().notNull(),
     recordKey: varchar({ length: 64 }),
+    /** md5 of the ID hash and the validated row (`data` as delivered), set on intake; null for rejected rows. */
+    revision: varchar({ length: 32 }),
     status: feedRecordStatus().notNull(),
     /** Row problems: [{ field, message }] with catalog-key messages. */
     issues: jsonb().notNull().default([]),
@@ -96,7 +100,7 @@ export const feedRecords = pgTable(
     index().on(t.idHash),
     index().on(t.resolvedById),
     index().on(t.memberId),
-    // The idempotency guarantee lives in the database: a record key is applied once per feed.
-    uniqueIndex('feed_records_applied_once').on(t.feedType, t.recordKey).where(sql`${t.status} = 'applied'`),
+    // The idempotency guarantee lives in the database: a record's content is applied once per feed.
+    uniqueIndex('feed_records_applied_once').on(t.feedType, t.recordKey, t.revision).where(sql`${t.status} = 'applied'`),
   ],
 )
