@@ -159,14 +159,14 @@ export async function loadThresholds(executor: Executor, regionCode: string): Pr
   return row
 }
 
-type AlertInsert = { householdId: string; caseworkerId: string | null; updatedAt: Date; thresholds: Thresholds; warning: Warning; now: Date }
+type AlertInsert = { householdId: string; caseworkerId: string | null; changedAt: Date; thresholds: Thresholds; warning: Warning; now: Date }
 
 /** Inserts an alert unless one for the same condition is unresolved, or was resolved after the file last changed. */
 async function insertAlert(tx: Transaction, a: AlertInsert) {
   const [handled] = await tx
     .select({ id: alerts.id })
     .from(alerts)
-    .where(and(eq(alerts.householdId, a.householdId), eq(alerts.dedupeKey, a.warning.dedupeKey), eq(alerts.state, 'resolved'), sql`${alerts.resolvedAt} >= ${a.updatedAt.toISOString()}`))
+    .where(and(eq(alerts.householdId, a.householdId), eq(alerts.dedupeKey, a.warning.dedupeKey), eq(alerts.state, 'resolved'), sql`${alerts.resolvedAt} >= ${a.changedAt.toISOString()}`))
     .limit(1)
   if (handled) return undefined
   const [row] = await tx
@@ -227,9 +227,12 @@ export async function evaluateHousehold(householdId: string, options: { now?: Da
       thresholds,
       now,
     )
+    // "The file last changed" is its latest version, not the row's updatedAt: re-running the risk model
+    // rewrites tier and reasons without a new version, and must not bring back what a caseworker resolved.
+    const changedAt = history.at(-1)?.changedAt ?? household.createdAt
     const created: string[] = []
     for (const warning of warnings) {
-      const id = await insertAlert(tx, { householdId, caseworkerId: household.caseworkerId, updatedAt: household.updatedAt, thresholds, warning, now })
+      const id = await insertAlert(tx, { householdId, caseworkerId: household.caseworkerId, changedAt, thresholds, warning, now })
       if (id) created.push(id)
     }
     const risk = await reassessRisk(tx, householdId, now)
@@ -262,7 +265,7 @@ export async function raiseWarning(
       householdId,
       caseworkerId: household.caseworkerId,
       // A warning from outside is new information: a resolved earlier one does not suppress it.
-      updatedAt: new Date('9999-12-31T00:00:00Z'),
+      changedAt: new Date('9999-12-31T00:00:00Z'),
       thresholds,
       warning: { rule: warning.rule, severity, params: warning.params ?? {}, dedupeKey: warning.dedupeKey ?? warning.rule },
       now,

@@ -187,6 +187,21 @@ describe('alert lifecycle', () => {
   })
 })
 
+describe('resolved alerts stay resolved', () => {
+  it('does not raise a resolved alert again on later sweeps while the file is unchanged (risk reasons with parameters)', async () => {
+    const cw = await makeCaseworker('5226')
+    // A low income gives risk reasons with parameters, which the risk re-run rewrites on every sweep.
+    const file = await makeHousehold({ disasterAffected: true, incomePerCapitaMonthly: '700', medicalMonthly: '0', schoolingMonthly: '0' }, cw)
+    expect(file.riskReasons.map((r) => r.code)).toContain('low_income')
+    await evaluateHousehold(file.id)
+    const open = await listAlerts({ id: cw.id, role: 'caseworker' })
+    expect(open.length).toBeGreaterThan(0)
+    for (const alert of open) await resolveAlert({ id: cw.id, role: 'caseworker' }, alert.id, '已入户走访并登记临时救助')
+    for (let sweep = 0; sweep < 3; sweep++) expect((await evaluateHousehold(file.id))!.created).toEqual([])
+    expect(await listAlerts({ id: cw.id, role: 'caseworker' })).toEqual([])
+  })
+})
+
 describe('reviews', () => {
   it('fills queues by tier (A quarterly, B half-yearly, C yearly), flags overdue, and advances on done', async () => {
     const cw = await makeCaseworker('5226')
