@@ -13,7 +13,7 @@ import {
   type Reason,
 } from '@db/schema'
 import { enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
-import type { Database } from '@db/client'
+import type { Database, Transaction } from '@db/client'
 import { db, prepared } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { isRejectReason, recordOutcome, reopenLoop, type RejectReason } from './outcomes.server'
@@ -170,17 +170,37 @@ export async function applyToListing(actor: Actor, listingId: string) {
   })
 }
 
-/** The resident accepts or declines an organization's invitation. */
+/**
+ * Refuses an acceptance when the listing has no place left. The caller holds the listing row
+ * locked (FOR UPDATE), so two acceptances for the last place cannot both count the same places.
+ */
+async function assertPlaceLeft(tx: Transaction, listing: typeof listings.$inferSelect) {
+  if (listing.capacity === null) return
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(applications)
+    .where(and(eq(applications.listingId, listing.id), inArray(applications.status, ['accepted', 'completed'])))
+  if (n >= listing.capacity) throw new ApplicationError('matching:errors.capacity_full', 409)
+}
+
+/**
+ * The resident accepts or declines an organization's invitation. Accepting takes a place as the
+ * organization's own acceptance does (refused when none is left or the listing closed), and both
+ * the listing and the household are rescored after commit (remaining places, active assistance).
+ */
 export async function respondToInvitation(actor: Actor, applicationId: string, accept: boolean) {
-  return db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ a: applications })
+      .select({ a: applications, l: listings })
       .from(applications)
       .innerJoin(households, eq(households.id, applications.householdId))
+      .innerJoin(listings, eq(listings.id, applications.listingId))
       .where(and(eq(applications.id, applicationId), eq(households.residentUserId, actor.id)))
       .for('update')
     if (!row) throw new ApplicationError('matching:errors.not_found', 404)
     if (row.a.status !== 'invited') throw new ApplicationError('matching:errors.not_allowed', 409)
+    if (accept && row.l.status !== 'published') throw new ApplicationError('matching:errors.listing_closed', 409)
+    if (accept) await assertPlaceLeft(tx, row.l)
     const now = new Date()
     await tx
       .update(applications)
@@ -188,7 +208,14 @@ export async function respondToInvitation(actor: Actor, applicationId: string, a
       .where(eq(applications.id, applicationId))
     if (!accept) await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: false, closedById: actor.id, closedAt: now })
     await recordAudit(tx, { actor: { id: actor.id }, action: accept ? 'application.accept_invitation' : 'application.decline_invitation', entityType: 'application', entityId: applicationId })
+    const [h] = await tx.select({ version: households.version }).from(households).where(eq(households.id, row.a.householdId))
+    return { listing: row.l, householdId: row.a.householdId, householdVersion: h!.version }
   })
+  if (accept) {
+    const tag = `${applicationId}-accept-invitation`
+    await enqueueScoreListing(changed.listing.id, changed.listing.version, tag)
+    await enqueueScoreHousehold(changed.householdId, changed.householdVersion, tag)
+  }
 }
 
 /**
@@ -372,13 +399,7 @@ export async function decideApplication(actor: Actor, applicationId: string, dec
     if (!row || !actor.organizationId || row.l.organizationId !== actor.organizationId) throw new ApplicationError('matching:errors.not_found', 404)
     const t = transitions[decision]
     if (!(t.from as readonly string[]).includes(row.a.status)) throw new ApplicationError('matching:errors.not_allowed', 409)
-    if (decision === 'accept' && row.l.capacity !== null) {
-      const [{ n } = { n: 0 }] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(applications)
-        .where(and(eq(applications.listingId, row.l.id), inArray(applications.status, ['accepted', 'completed'])))
-      if (n >= row.l.capacity) throw new ApplicationError('matching:errors.capacity_full', 409)
-    }
+    if (decision === 'accept') await assertPlaceLeft(tx, row.l)
     const now = new Date()
     await tx.update(applications).set({ status: t.to, [t.stamp]: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
     const outcome = decision === 'complete' ? 'completed' : decision === 'reject' ? (options.reason as RejectReason) : null

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { getQueue } from '@workers/queues/connection'
+import { MATCHING_QUEUE } from '@workers/queues/matching'
+import { eq } from 'drizzle-orm'
+import { households, listings } from '@db/schema'
+import { db } from '~/utils/db.server'
 import { createInvitation, redeemInvitation, setConsent } from '~/models/household.server'
 import { ApplicationError, applyToListing, decideApplication, inviteCandidate, listCandidates, listOffersForResident, OFFERS_PER_PAGE, respondToInvitation, withdrawApplication } from '~/models/applications.server'
 import { scoreHousehold } from '~/models/matches.server'
@@ -49,6 +54,29 @@ describe('applications and invitations', () => {
     expect(accepted.fullName).toBe('吴光辉')
     await decideApplication(actor, invitation.id, 'complete')
     expect(await refusal(decideApplication(actor, invitation.id, 'complete'))).toBe('matching:errors.not_allowed')
+  })
+
+  it('lets an invited resident accept only while a place is left and the listing is open, and rescores after an acceptance', async () => {
+    const org = await makeUser({ role: 'org_member' })
+    const actor = { id: org.id, organizationId: org.organizationId }
+    const job = await makeListing({ organizationId: org.organizationId!, regionCode: '522634', capacity: 1 })
+    const first = await linkedHousehold('吴一')
+    const second = await linkedHousehold('吴二')
+    const firstInvitation = await inviteCandidate(actor, job.id, first.file.id)
+    const secondInvitation = await inviteCandidate(actor, job.id, second.file.id)
+    await respondToInvitation({ id: first.resident.id }, firstInvitation.id, true)
+    expect(await getQueue(MATCHING_QUEUE).getJob(`score-listing-${job.id}-v${job.version}-${firstInvitation.id}-accept-invitation`)).toBeTruthy()
+    const [{ version } = { version: 0 }] = await db.select({ version: households.version }).from(households).where(eq(households.id, first.file.id))
+    expect(await getQueue(MATCHING_QUEUE).getJob(`score-household-${first.file.id}-v${version}-${firstInvitation.id}-accept-invitation`)).toBeTruthy()
+    // The one place is taken: the second acceptance is refused and the invitation stays open.
+    expect(await refusal(respondToInvitation({ id: second.resident.id }, secondInvitation.id, true))).toBe('matching:errors.capacity_full')
+    // Declining needs no place; accepting on a closed listing is refused.
+    const other = await makeListing({ organizationId: org.organizationId!, regionCode: '522634' })
+    const third = await linkedHousehold('吴三')
+    const thirdInvitation = await inviteCandidate(actor, other.id, third.file.id)
+    await db.update(listings).set({ status: 'closed' }).where(eq(listings.id, other.id))
+    expect(await refusal(respondToInvitation({ id: third.resident.id }, thirdInvitation.id, true))).toBe('matching:errors.listing_closed')
+    await respondToInvitation({ id: second.resident.id }, secondInvitation.id, false)
   })
 
   it('shows an applicant by name through a rejection, and masks them again once they withdraw', async () => {
