@@ -152,6 +152,7 @@ describe('feed processing', () => {
     await resolveReview({ id: cw.id, role: 'caseworker' }, c1.id, file.members[0]!.id, '本人确认')
     const [member] = await db.select().from(householdMembers).where(eq(householdMembers.householdId, file.id))
     expect(member).toMatchObject({ disabilityType: 'physical', disabilityGrade: 2, idHash: hashNationalId(unknownId) })
+    expect(await db.select().from(auditEntries).where(and(eq(auditEntries.action, 'feed_record.resolve'), eq(auditEntries.entityId, c1.id)))).toHaveLength(1)
     const versions = await householdVersionsOf({ id: cw.id, role: 'caseworker' }, file.id)
     expect(versions[0]).toMatchObject({ changedByLabel: 'feed:disabled_persons_federation' })
     await expect(resolveReview({ id: cw.id, role: 'caseworker' }, c1.id, file.members[0]!.id)).rejects.toMatchObject({ key: 'feeds:review.not_found' })
@@ -160,6 +161,24 @@ describe('feed processing', () => {
     await dismissReview({ id: cw.id, role: 'caseworker' }, c2.id, '查无此人')
     expect((await recordsOf(receipt.deliveryId)).map((r) => r.status)).toEqual(['applied', 'dismissed'])
     expect((await listReviewQueue({ id: cw.id, role: 'caseworker' })).filter((r) => r.deliveryId === receipt.deliveryId)).toHaveLength(0)
+  })
+
+  it('scopes the review queue before cutting it: a backlog elsewhere never hides a caseworker’s own records', async () => {
+    const here = await makeCaseworker('522634')
+    const there = await makeCaseworker('6211')
+    const backlog = await receiveDelivery({ feedType: 'dibao_enrolment', source: 'upload', fileName: 'backlog.csv', format: 'csv', text: ['低保证号,身份证号,行政区划代码,月保障金额,开始日期,状态', `B-0,${makeNationalId('621102', '19500101', 11)},621102100001,300.00,2026-01-01,enrolled`].join('\n') })
+    if (backlog.refused) throw new Error(backlog.refusal)
+    const old = new Date('2026-01-01T00:00:00Z')
+    const rows = Array.from({ length: 2001 }, (_, i) => ({ deliveryId: backlog.deliveryId, feedType: 'dibao_enrolment' as const, line: i + 2, recordKey: `B-${i + 1}`, status: 'review' as const, idHash: `backlog-${i}`, data: { region_code: '621102100001' }, createdAt: old }))
+    for (let i = 0; i < rows.length; i += 500) await db.insert(feedRecords).values(rows.slice(i, i + 500))
+    const mineId = makeNationalId('522634', '19610101', 12)
+    const mine = await deliver('dibao_enrolment', ['低保证号,身份证号,行政区划代码,月保障金额,开始日期,状态', `L-1,${mineId},522634101001,300.00,2026-01-01,enrolled`].join('\n'))
+    const [record] = await recordsOf(mine.deliveryId)
+    expect(record!.status).toBe('review')
+    expect((await listReviewQueue({ id: here.id, role: 'caseworker' })).map((r) => r.id)).toContain(record!.id)
+    const theirs = await listReviewQueue({ id: there.id, role: 'caseworker' })
+    expect(theirs).toHaveLength(100)
+    expect(theirs.map((r) => r.id)).not.toContain(record!.id)
   })
 
   it('warns only above half of three months of household income', () => {

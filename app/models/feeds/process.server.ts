@@ -4,7 +4,7 @@
 import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
 import { raiseWarning } from '../warnings.server'
 import Decimal from 'decimal.js'
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm'
 import type { Transaction } from '@db/client'
 import { feedDeliveries, feedRecords, householdMembers, households, regions, type FeedType } from '@db/schema'
 import { feedDepartment } from '@db/schema/feeds/constants'
@@ -173,7 +173,7 @@ function isUniqueViolation(e: unknown) {
  * feed as author, the risk tier is recomputed; rescoring is queued after commit.
  * Returns false when the same feed + record key was applied meanwhile (then: duplicate).
  */
-export async function applyRecord(record: FeedRecord, memberId: string, resolvedBy?: { id: string; note?: string }) {
+export async function applyRecord(record: FeedRecord, memberId: string, resolvedBy?: { id: string; note?: string; takeIdentity?: boolean }) {
   let result: { householdId: string; version: number; warning: MedicalCostWarning | null } | null = null
   try {
     result = await db.transaction(async (tx) => {
@@ -190,6 +190,19 @@ export async function applyRecord(record: FeedRecord, memberId: string, resolved
         .where(and(eq(feedRecords.id, record.id), inArray(feedRecords.status, ['pending', 'review'])))
         .returning({ id: feedRecords.id })
       if (updated.length === 0) return null
+      if (resolvedBy) {
+        // Resolved in review: a member with no ID on file takes the record's identity (so later records
+        // match), in the same transaction as the change it brings, and the caseworker's decision is audited.
+        if (resolvedBy.takeIdentity && record.idHash) {
+          const took = await tx
+            .update(householdMembers)
+            .set({ idHash: record.idHash, idSealed: record.idSealed, idMasked: record.idMasked })
+            .where(and(eq(householdMembers.id, memberId), isNull(householdMembers.idHash)))
+            .returning({ id: householdMembers.id })
+          if (took.length === 0) throw new HouseholdError('feeds:review.identity_differs', {}, 409)
+        }
+        await recordAudit(tx, { actor: { id: resolvedBy.id }, action: 'feed_record.resolve', entityType: 'feed_record', entityId: record.id, after: { memberId } })
+      }
       const data = (record.data ?? {}) as Data
       let warning: MedicalCostWarning | null = null
       const file = await applySystemChange(tx, member.householdId, feedAuthor(record.feedType), `household.feed_${record.feedType}`, async (before) => {

@@ -35,10 +35,26 @@ function concerns(record: typeof feedRecords.$inferSelect, prefixes: string[], m
 export async function listReviewQueue(actor: Actor, options: { limit?: number } = {}) {
   const prefixes = await caseworkerPrefixes(db, actor.id)
   if (prefixes.length === 0) return []
-  const rows = await db.select().from(feedRecords).where(eq(feedRecords.status, 'review')).orderBy(asc(feedRecords.createdAt), asc(feedRecords.line)).limit(2000)
-  const matched = await householdsByHash([...new Set(rows.flatMap((r) => (r.idHash ? [r.idHash] : [])))])
-  const mine = rows.filter((r) => concerns(r, prefixes, matched)).slice(0, Math.min(options.limit ?? 100, 500))
   const regionFilter: SQL = or(...prefixes.map((p) => like(households.regionCode, `${p}%`)))!
+  // The scope of concerns() in SQL, applied before the limit: a backlog elsewhere never hides this caseworker's records.
+  const anyCandidate = sql`select from ${householdMembers} where ${householdMembers.idHash} = ${feedRecords.idHash}`
+  const candidateHere = sql`select from ${householdMembers} join ${households} on ${households.id} = ${householdMembers.householdId} where ${householdMembers.idHash} = ${feedRecords.idHash} and ${regionFilter}`
+  const recordRegion = sql`(${feedRecords.data} ->> 'region_code')`
+  const mine = await db
+    .select()
+    .from(feedRecords)
+    .where(
+      and(
+        eq(feedRecords.status, 'review'),
+        or(
+          sql`exists (${candidateHere})`,
+          and(sql`not exists (${anyCandidate})`, or(sql`${recordRegion} is null`, ...prefixes.map((p) => sql`${recordRegion} like ${`${p}%`}`))),
+        ),
+      ),
+    )
+    .orderBy(asc(feedRecords.createdAt), asc(feedRecords.line))
+    .limit(Math.min(options.limit ?? 100, 500))
+  const matched = await householdsByHash([...new Set(mine.flatMap((r) => (r.idHash ? [r.idHash] : [])))])
   const out = []
   for (const record of mine) {
     const byHash = record.idHash ? matched.filter((m) => m.idHash === record.idHash).map((m) => m.memberId) : []
@@ -83,11 +99,9 @@ export async function resolveReview(actor: Actor, recordId: string, memberId: st
     .where(eq(householdMembers.id, memberId))
   if (!member || !inPrefixes(member.regionCode, prefixes)) throw new HouseholdError('feeds:review.member_not_found', {}, 404)
   if (member.idHash && member.idHash !== record.idHash) throw new HouseholdError('feeds:review.identity_differs', {}, 409)
-  if (!member.idHash && record.idHash)
-    await db.update(householdMembers).set({ idHash: record.idHash, idSealed: record.idSealed, idMasked: record.idMasked }).where(eq(householdMembers.id, member.id))
-  const applied = await applyRecord(record, member.id, { id: actor.id, note: note.trim().slice(0, 500) })
+  // Identity, the change and the audit entry are written together by applyRecord (all or nothing).
+  const applied = await applyRecord(record, member.id, { id: actor.id, note: note.trim().slice(0, 500), takeIdentity: !member.idHash })
   if (!applied) throw new HouseholdError('feeds:review.already_applied', {}, 409)
-  await recordAudit(db, { actor: { id: actor.id }, action: 'feed_record.resolve', entityType: 'feed_record', entityId: record.id, after: { memberId: member.id } })
   return { applied }
 }
 
