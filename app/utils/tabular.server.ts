@@ -115,3 +115,15 @@ export function parseJsonRecords<S extends z.ZodTypeAny>(text: string, spec: Tab
 export function parseTabular<S extends z.ZodTypeAny>(text: string, format: 'csv' | 'json', spec: TabularSpec<S>) {
   return format === 'csv' ? parseCsv(text, spec) : parseJsonRecords(text, spec)
 }
+
+/**
+ * The name an uploaded file (a department's feed, an import) is listed under: its last path segment only (a browser may send
+ * "../../etc/passwd" or "C:\\upload\\x.csv"), without control characters (PostgreSQL refuses NUL).
+ * It is only ever shown, never used to open a file.
+ */
+export function safeFileName(name: string) {
+  const base = name.split(/[/\\]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
+  return clean || 'file'
+}

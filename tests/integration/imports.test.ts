@@ -57,8 +57,8 @@ function householdLine(seq: number, over: Partial<Record<'region' | 'name' | 'id
 }
 
 const L_HEADER = 'external_key,kind,title,description,region_code,categories,starts_on,ends_on,capacity,contact_method,position,wage_min,wage_max,wage_period'
-function listingLine(key: string, over: Partial<Record<'region' | 'starts' | 'wageMin' | 'kind', string>> = {}) {
-  return [key, over.kind ?? '岗位', `雷山县电子厂招聘普工${key}`, '招聘普工，包住宿，欢迎农村低收入人口报名参加。', over.region ?? '522634', 'employment', over.starts ?? '2027/1/5', '2027-12-31', '10', '电话 0855-3331234', '普工', over.wageMin ?? '"3,800"', '4500.50', '每月'].join(',')
+function listingLine(key: string, over: Partial<Record<'region' | 'starts' | 'wageMin' | 'kind' | 'capacity', string>> = {}) {
+  return [key, over.kind ?? '岗位', `雷山县电子厂招聘普工${key}`, '招聘普工，包住宿，欢迎农村低收入人口报名参加。', over.region ?? '522634', 'employment', over.starts ?? '2027/1/5', '2027-12-31', over.capacity ?? '10', '电话 0855-3331234', '普工', over.wageMin ?? '"3,800"', '4500.50', '每月'].join(',')
 }
 
 async function householdCount() {
@@ -226,6 +226,7 @@ describe('listing import', () => {
       listingLine('A-4', { wageMin: '3千' }),
       listingLine('A-1'),
       listingLine('A-6', { kind: '长期帮扶项目' }),
+      listingLine('A-7', { capacity: '10.5' }),
     ].join('\n')
     const batch = await stagedBatch(member, 'listings', text)
     expect(batch.issues.map((i) => [i.line, i.field])).toEqual([
@@ -234,8 +235,10 @@ describe('listing import', () => {
       [5, 'wage_min'],
       [6, 'external_key'],
       [7, 'kind'],
+      [8, 'capacity'],
     ])
-    const [date, region, money, repeated, project] = batch.issues.map((i) => i.message)
+    const [date, region, money, repeated, project, places] = batch.issues.map((i) => i.message)
+    expect(say('zh-CN', places!)).toBe('“10.5”不是有效的整数（如名额、人数）')
     expect(say('en', date!)).toBe('“2027-13-01” is not a valid date (format 2026-03-05)')
     expect(say('zh-CN', region!)).toBe('地区代码“999999”不存在')
     expect(say('en', money!)).toBe('“3千” is not a valid number (yuan, at most two decimals)')
@@ -243,6 +246,13 @@ describe('listing import', () => {
     expect(say('en', project!)).toContain('cannot be imported from CSV')
     await expect(confirmImport(member, 'listings', batch.id)).rejects.toMatchObject({ key: 'imports:errors.has_errors' })
     expect(await listingCount(member.organizationId!)).toBe(0)
+  })
+
+  it('lists an upload under its bare file name (no path, no control characters)', async () => {
+    const member = await orgMember()
+    const staged = await stageImport(member, 'listings', { name: '..\\tmp/a\u0000b.csv', bytes: withBom([L_HEADER, listingLine('N-1')].join('\n')) })
+    if (!staged.ok) throw new Error(`refused: ${staged.refusal}`)
+    expect((await getImportBatch(member, 'listings', staged.batchId)).fileName).toBe('ab.csv')
   })
 
   it("never lets a member see or confirm another organization's upload", async () => {

@@ -5,7 +5,7 @@ import { feedDepartment } from '@db/schema/feeds/constants'
 import { enqueueProcessDelivery } from '@workers/queues/feeds'
 import { db } from '~/utils/db.server'
 import { encryptNationalId, hashNationalId, maskNationalId } from '~/utils/national-id.server'
-import { parseTabular, type RowIssue } from '~/utils/tabular.server'
+import { parseTabular, safeFileName, type RowIssue } from '~/utils/tabular.server'
 import { feedFormat } from './formats'
 
 export type DeliveryInput = {
@@ -100,18 +100,6 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRec
 export async function getDelivery(id: string) {
   const [row] = await db.select().from(feedDeliveries).where(eq(feedDeliveries.id, id))
   return row ?? null
-}
-
-/**
- * The name a department's file is listed under: its last path segment only (a browser may send
- * "../../etc/passwd" or "C:\\upload\\x.csv"), without control characters (PostgreSQL refuses NUL).
- * It is only ever shown, never used to open a file.
- */
-export function safeFileName(name: string) {
-  const base = name.split(/[/\\]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200)
-  return clean || 'file'
 }
 
 /** The file's text when it is valid UTF-8 (a leading BOM is fine), otherwise null. */

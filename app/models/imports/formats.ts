@@ -135,6 +135,8 @@ export function normalizeNumber(raw: string, decimals: number): string | null {
 export const row = {
   badDate: (value: string) => m('imports:row.bad_date', { value }),
   badNumber: (value: string) => m('imports:row.bad_number', { value }),
+  badWholeNumber: (value: string) => m('imports:row.bad_whole_number', { value }),
+  badQuantity: (value: string) => m('imports:row.bad_quantity', { value }),
   badChoice: (value: string) => m('imports:row.bad_choice', { value }),
   unknownRegion: (code: string) => m('imports:row.unknown_region', { code }),
   regionNotVillage: (code: string) => m('imports:row.region_not_village', { code }),

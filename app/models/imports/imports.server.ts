@@ -18,7 +18,7 @@ import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { logger } from '~/utils/logger.server'
 import { hashNationalId, maskNationalId, nationalIdFacts, nationalIdProblem, normalizeNationalId } from '~/utils/national-id.server'
-import { parseCsv, type ParsedRow, type RowIssue } from '~/utils/tabular.server'
+import { parseCsv, safeFileName, type ParsedRow, type RowIssue } from '~/utils/tabular.server'
 import { recordAudit } from '../audit.server'
 import { caseworkerPrefixes, HouseholdError, insertHouseholds } from '../household.server'
 import { insertListings, ListingError } from '../listing.server'
@@ -141,7 +141,8 @@ function number(cells: Cells, column: string, decimals: number, add: (field: str
   const raw = cells[column]
   if (raw === undefined) return undefined
   const value = decimals === 0 ? (/^\d{1,9}$/.test(raw.trim()) ? raw.trim() : null) : normalizeNumber(raw, decimals)
-  if (value === null) add(column, msg.badNumber(raw))
+  // Yuan columns take two decimals, counts none, item quantities three: each says which it expected.
+  if (value === null) add(column, decimals === 0 ? msg.badWholeNumber(raw) : decimals === 2 ? msg.badNumber(raw) : msg.badQuantity(raw))
   return value ?? undefined
 }
 
@@ -361,7 +362,7 @@ export async function stageImport(actor: ImportActor, kind: ImportKind, file: { 
       kind,
       uploadedById: actor.id,
       organizationId,
-      fileName: file.name.slice(0, 200),
+      fileName: safeFileName(file.name),
       contentSha256: createHash('sha256').update(file.bytes).digest('hex'),
       sealedContent: sealText(decoded.text),
       rowCount: checked.total,
