@@ -352,8 +352,13 @@ export async function scoreHousehold(householdId: string): Promise<ScoreHousehol
     }
   }
   scored.sort((a, b) => b.result.score - a.result.score || (a.listing.id < b.listing.id ? -1 : 1))
-  scored.length = Math.min(scored.length, TOP_PER_HOUSEHOLD)
-  const rows = scored.map((s) => rowOf(s.listing, { subject, result: s.result }))
+  // The household's own top offers are stored; a match beyond them that a listing's rescore stored
+  // (the household is among that listing's top candidates) stays, with its fresh score, so an
+  // organization's candidate list does not shrink because one household's file changed. Only
+  // matches that are no longer eligible (or whose listing is no longer a candidate) are removed.
+  const existing = new Set((await db.select({ listingId: matches.listingId }).from(matches).where(eq(matches.householdId, householdId))).map((m) => m.listingId))
+  const kept = scored.filter((s, i) => i < TOP_PER_HOUSEHOLD || existing.has(s.listing.id))
+  const rows = kept.map((s) => rowOf(s.listing, { subject, result: s.result }))
   await db.transaction(async (tx) => {
     const [current] = await tx.select({ consent: households.consentGiven }).from(households).where(eq(households.id, householdId)).for('share')
     // Scores were computed before this transaction: a place filled meanwhile (an application

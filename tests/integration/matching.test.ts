@@ -1,10 +1,10 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listings, matches, rescoreRuns } from '@db/schema'
 import { enqueueRemoveListingMatches, enqueueScoreListing, enqueueRescoreBatch } from '@workers/queues/matching'
 import { createInvitation, redeemInvitation, setConsent, updateHousehold } from '~/models/household.server'
 import { applyToListing, decideApplication, listCandidates } from '~/models/applications.server'
-import { loadListings, rescoreBatch, scoreHousehold, scoreListing } from '~/models/matches.server'
+import { loadListings, rescoreBatch, scoreHousehold, scoreListing, TOP_PER_HOUSEHOLD } from '~/models/matches.server'
 import { db } from '~/utils/db.server'
 import { householdFixture, makeCaseworker, makeHousehold } from '../factories/households'
 import { editListing, makeListing } from '../factories/match-listings'
@@ -147,6 +147,23 @@ describe('matching queue', () => {
     expect(candidates[0]!.status).toBe('accepted')
     await decideApplication(actor, application.id, 'complete')
     expect((await listCandidates(actor, job.id)).candidates[0]!.status).toBe('completed')
+  })
+
+  it('a household rescore keeps matches beyond its own top offers that listings stored, and drops only ineligible ones', async () => {
+    const { file } = await consentingHousehold()
+    const org = await makeUser({ role: 'org_member' })
+    const jobs = []
+    for (let i = 0; i < TOP_PER_HOUSEHOLD + 10; i++) jobs.push(await makeListing({ organizationId: org.organizationId!, regionCode: '522634' }))
+    for (const job of jobs) await scoreListing(job.id)
+    const ids = jobs.map((j) => j.id)
+    const stored = async () => (await db.select({ listingId: matches.listingId }).from(matches).where(and(eq(matches.householdId, file.id), inArray(matches.listingId, ids)))).length
+    expect(await stored()).toBe(jobs.length)
+    await scoreHousehold(file.id)
+    expect(await stored()).toBe(jobs.length)
+    // A listing the household no longer qualifies for (age limits) loses the match on the household's rescore.
+    await db.update(listings).set({ ageMin: 90, ageMax: 99 }).where(eq(listings.id, jobs[0]!.id))
+    await scoreHousehold(file.id)
+    expect(await stored()).toBe(jobs.length - 1)
   })
 
   it('a full rescore runs in batches and resumes from its stored cursor', async () => {
