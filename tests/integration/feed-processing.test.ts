@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { alerts, auditEntries, feedDeliveries, feedRecords, householdMembers, households, householdVersions } from '@db/schema'
+import { alerts, auditEntries, feedDeliveries, feedRecords, householdMembers, households, householdVersions, warningThresholds } from '@db/schema'
 import { processDelivery, medicalCostWarning } from '~/models/feeds/process.server'
 import { receiveDelivery } from '~/models/feeds/intake.server'
 import { dismissReview, listReviewQueue, resolveReview } from '~/models/feeds/review.server'
@@ -199,6 +199,26 @@ describe('feed processing', () => {
         sql`select 1 from ${sql.identifier(table_name)} where ${sql.identifier(column_name)}::text like ${`%${poorId.slice(0, 14)}%`} or ${sql.identifier(column_name)}::text like ${`%${richId.slice(0, 14)}%`} limit 1`,
       )
       expect(hits.length, `${table_name}.${column_name}`).toBe(0)
+    }
+  })
+  it('warns from a settlement by the region’s own medical share threshold', async () => {
+    const [national] = await db.select().from(warningThresholds).where(isNull(warningThresholds.regionCode))
+    const { id: _id, ...rest } = national!
+    const [county] = await db.insert(warningThresholds).values({ ...rest, regionCode: '522634', medicalShare: '0.800' }).returning()
+    try {
+      const cw = await makeCaseworker('5226')
+      const id = makeNationalId('522634', '19820404', 41)
+      const file = await makeHousehold({ incomePerCapitaMonthly: '1000', members: [{ birthDate: '1982-04-04', idNumber: id }] }, cw)
+      const settle = (no: string, outOfPocket: string) => ['结算单号,身份证号,结算日期,医疗总费用,个人自付', `${no},${id},2026-10-10,5000.00,${outOfPocket}`].join('\n')
+      // 3 months of income: 3000. 2000 out of pocket is 67%: over the national half, under this county's 80%.
+      const first = await deliver('medical_insurance_settlement', settle('S-88', '2000.00'))
+      expect(((await recordsOf(first.deliveryId))[0]!.data as { warning?: unknown }).warning).toBeUndefined()
+      expect(await db.select().from(alerts).where(eq(alerts.householdId, file.id))).toEqual([])
+      const second = await deliver('medical_insurance_settlement', settle('S-89', '500.00'))
+      expect(((await recordsOf(second.deliveryId))[0]!.data as { warning?: unknown }).warning).toMatchObject({ sharePercent: 83, limitPercent: 80 })
+      expect((await db.select().from(alerts).where(eq(alerts.householdId, file.id))).map((a) => a.params)).toEqual([expect.objectContaining({ share: 83, limit: 80 })])
+    } finally {
+      await db.delete(warningThresholds).where(eq(warningThresholds.id, county!.id))
     }
   })
 })

@@ -2,7 +2,7 @@
 // hash of their ID number and applies each record's effect to the household file, once.
 // Nothing is guessed: no match or several matches go to the caseworkers' review queue.
 import { enqueueEvaluateHousehold } from '@workers/queues/monitoring'
-import { raiseWarning } from '../warnings.server'
+import { loadThresholds, raiseWarning } from '../warnings.server'
 import Decimal from 'decimal.js'
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm'
 import type { Transaction } from '@db/client'
@@ -28,12 +28,14 @@ export type MedicalCostWarning = {
   income3m: string
   /** Out-of-pocket share of income, percent (rounded). */
   sharePercent: number
+  /** The share that fires the warning, percent (the region's medical share threshold). */
+  limitPercent: number
   asOf: string
 }
 
 /**
  * Early-warning rule (seed 000): out-of-pocket medical cost in the last 3 months above
- * `threshold` (50%) of household income over the same period. Pure; null when it does not fire.
+ * `threshold` (the region's medical share; 50% nationally) of household income over the same period. Pure; null when it does not fire.
  */
 export function medicalCostWarning(input: {
   householdId: string
@@ -54,6 +56,7 @@ export function medicalCostWarning(input: {
     outOfPocket3m: oop.toFixed(2),
     income3m: income.toFixed(2),
     sharePercent: income.isZero() ? 100 : oop.div(income).times(100).toDecimalPlaces(0).toNumber(),
+    limitPercent: threshold.times(100).toDecimalPlaces(0).toNumber(),
     asOf: input.asOf,
   }
 }
@@ -234,7 +237,7 @@ export async function applyRecord(record: FeedRecord, memberId: string, resolved
       await raiseWarning(result.householdId, {
         rule: 'medical_share',
         dedupeKey: 'medical_share',
-        params: { share: result.warning.sharePercent, limit: 50, medical: result.warning.outOfPocket3m, income: result.warning.income3m },
+        params: { share: result.warning.sharePercent, limit: result.warning.limitPercent, medical: result.warning.outOfPocket3m, income: result.warning.income3m },
       })
     }
     await enqueueScoreHousehold(result.householdId, result.version)
@@ -270,7 +273,10 @@ async function applyEffect(
         .from(latest)
         .where(sql`(${latest.data}->>'settled_on') > ${from} and (${latest.data}->>'settled_on') <= ${asOf}`)
       const oop = new Decimal(row!.sum)
+      // The region's own threshold (warning_thresholds, as the monitoring sweep uses), not a fixed half.
+      const { medicalShare } = await loadThresholds(tx, file.regionCode)
       const warning = medicalCostWarning({
+        threshold: medicalShare,
         householdId: file.id,
         outOfPocket3m: oop,
         incomePerCapitaMonthly: file.incomePerCapitaMonthly,
