@@ -23,6 +23,17 @@ const utcYmd = (now: Date) => now.getUTCFullYear() * 10000 + (now.getUTCMonth() 
 /** Whole years between two yyyymmdd dates: the same as ageOn, without parsing. */
 export const ageFrom = (birthYmd: number, todayYmd: number) => Math.floor((todayYmd - birthYmd) / 10000)
 
+/**
+ * Whether a village-level statistical code (12 digits) is rural, by its last three digits (NBS coding
+ * rules): 200–399 villagers' committees (村民委员会) and 500–599 village-like areas (类似村委会, e.g.
+ * farms) are rural; 001–199 residents' committees (居民委员会) and 400–499 residents'-committee-like areas are urban.
+ */
+export function isRuralVillage(regionCode: string) {
+  if (!/^\d{12}$/.test(regionCode)) return false
+  const committee = Number(regionCode.slice(9))
+  return (committee >= 200 && committee <= 399) || (committee >= 500 && committee <= 599)
+}
+
 /** Target groups a household belongs to, from its flags and its members (one rule for both loaders). */
 export function householdTargetGroups(
   h: { regionCode: string; riskTier: string; singleParent: boolean; leftBehindChild: boolean; leftBehindElderly: boolean },
@@ -34,7 +45,7 @@ export function householdTargetGroups(
   if (h.leftBehindChild) groups.push('left_behind_children')
   if (h.leftBehindElderly) groups.push('left_behind_elderly')
   if (m.over45Unemployed) groups.push('unemployed_over_45')
-  if (h.regionCode.slice(9, 10) === '2' || h.riskTier !== 'C') groups.push('rural_low_income')
+  if (isRuralVillage(h.regionCode) && h.riskTier !== 'C') groups.push('rural_low_income')
   return groups
 }
 
