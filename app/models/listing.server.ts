@@ -3,15 +3,18 @@
 // Every function that changes a listing is scoped to the caller's organization.
 import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
 import {
   donationDetails,
+  itemAsset,
   jobDetails,
+  ledgerLots,
   listings,
   listingSkills,
   listingVersions,
   organizations,
+  projectClaims,
   projectDetails,
   projectMilestones,
   regions,
@@ -20,8 +23,9 @@ import {
   type ListingStatus,
 } from '@db/schema'
 import type { ListingInput } from '@db/schema/listings/validation'
+import { m } from '@db/schema/messages'
 import { enqueueRemoveListingMatches, enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
-import { returnAllHolds } from './donations.server'
+import { existingEscrowAccount, returnAllHolds } from './donations.server'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
 import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
@@ -218,8 +222,21 @@ async function writeDetails(tx: Transaction, entries: DetailEntry[], { fresh = f
   await upsert(trainingDetails, trainings)
   await upsert(donationDetails, donations)
   await upsert(projectDetails, projects)
-  if (projects.length && !fresh) await tx.delete(projectMilestones).where(inArray(projectMilestones.listingId, projects.map((p) => p.listingId)))
-  if (milestones.length) await tx.insert(projectMilestones).values(milestones)
+  if (fresh) {
+    if (milestones.length) await tx.insert(projectMilestones).values(milestones)
+    return
+  }
+  // Milestones are updated in place, keyed by seq: submissions and payouts reference their ids,
+  // so an edit must never replace a milestone that stays. Only rows past the new last seq go
+  // (updateListing refuses that once the project has claims).
+  if (milestones.length) {
+    await tx
+      .insert(projectMilestones)
+      .values(milestones)
+      .onConflictDoUpdate({ target: [projectMilestones.listingId, projectMilestones.seq], set: fromExcluded(['title', 'dueOn', 'budgetSharePercent', 'evidenceRequired']) })
+  }
+  const counts = entries.flatMap(({ listingId, input }) => (input.kind === 'project' ? [{ listingId, last: input.milestones.length }] : []))
+  if (counts.length) await tx.delete(projectMilestones).where(or(...counts.map((c) => and(eq(projectMilestones.listingId, c.listingId), gt(projectMilestones.seq, c.last)))))
 }
 
 /** The full listing as one plain object: the version snapshot, the edit form's defaults, the detail page. */
@@ -366,6 +383,90 @@ export async function insertListings(tx: Transaction, actor: ListingActor, input
   return created.map((snapshot) => ({ id: snapshot.id, status: snapshot.status }))
 }
 
+/**
+ * What an edit may no longer change once others have committed to the listing (checked inside the
+ * edit's transaction, the listing row locked): field errors as catalog keys, empty when the edit is fine.
+ * - a project with a pending or approved claim keeps its milestones (count and budget shares; titles,
+ *   due dates and evidence stay editable), and its budget never drops below the approved claims' budgets;
+ * - a money donation with pledges (held or released) stays money; an in-kind donation with lots stays in
+ *   kind, keeps its item and unit, and asks for no less than the lots already registered.
+ */
+async function commitmentErrors(tx: Transaction, listingId: string, before: ListingSnapshot, input: ListingInput) {
+  const fieldErrors: Record<string, string[]> = {}
+  if (input.kind === 'project') {
+    // FOR SHARE: a claim being decided right now is waited for, and cannot be approved under this edit.
+    const claims = await tx
+      .select({ status: projectClaims.status, budget: projectClaims.budget })
+      .from(projectClaims)
+      .where(and(eq(projectClaims.listingId, listingId), inArray(projectClaims.status, ['pending', 'approved'])))
+      .for('share')
+    // Evidence or a payout naming a milestone pins it too, whatever became of the claim.
+    const referenced = async () => {
+      const [row] = await tx.execute<{ found: boolean }>(sql`select
+        exists (select 1 from milestone_submissions s join project_milestones m on m.id = s.milestone_id where m.listing_id = ${listingId})
+        or exists (select 1 from ledger_transfers t join project_milestones m on m.id = t.milestone_id where m.listing_id = ${listingId}) as found`)
+      return Boolean(row?.found)
+    }
+    if (claims.length || (await referenced())) {
+      const old = before.milestones
+      const same = old.length === input.milestones.length && old.every((ms, i) => new Decimal(ms.budgetSharePercent).eq(input.milestones[i]!.budgetSharePercent))
+      if (!same) fieldErrors.milestones = ['listings:errors.milestones_locked']
+    }
+    const committed = claims.filter((c) => c.status === 'approved').reduce((sum, c) => sum.plus(c.budget), new Decimal(0))
+    if (input.budget.lt(committed)) fieldErrors.budget = [m('listings:errors.budget_below_committed', { committed: committed.toFixed(2) })]
+  }
+  if (input.kind === 'donation') {
+    const details = before.details as { donationType?: string; itemKind?: string | null; itemUnit?: string | null }
+    if (details.donationType === 'money' && input.donationType !== 'money') {
+      const escrow = await existingEscrowAccount(tx, listingId)
+      const pledged = escrow ? new Decimal(escrow.creditsPending).plus(escrow.creditsPosted) : new Decimal(0)
+      if (pledged.gt(0)) fieldErrors.donationType = ['listings:errors.donation_type_pledged']
+    }
+    if (details.donationType === 'in_kind') {
+      const lots = await tx.select({ ledger: ledgerLots.ledger, quantity: ledgerLots.quantity }).from(ledgerLots).where(eq(ledgerLots.listingId, listingId))
+      if (lots.length) {
+        if (input.donationType !== 'in_kind') fieldErrors.donationType = ['listings:errors.donation_type_lots']
+        else {
+          if (input.itemKind?.trim() !== details.itemKind?.trim()) fieldErrors.itemKind = ['listings:errors.item_locked']
+          if (input.itemUnit?.trim() !== details.itemUnit?.trim()) fieldErrors.itemUnit = ['listings:errors.item_locked']
+          const asset = itemAsset(details.itemKind ?? '', details.itemUnit ?? '')
+          const donated = lots.filter((l) => l.ledger === asset).reduce((sum, l) => sum.plus(l.quantity), new Decimal(0))
+          if (input.quantity && input.quantity.lt(donated)) fieldErrors.quantity = [m('listings:errors.quantity_below_donated', { donated: donated.toString(), unit: details.itemUnit ?? '' })]
+        }
+      }
+    }
+  }
+  return fieldErrors
+}
+
+/** An edit refused by commitmentErrors: rolls the transaction back and becomes field errors. */
+class Refused extends Error {
+  constructor(readonly fieldErrors: Record<string, string[]>) {
+    super('refused')
+  }
+}
+
+/** The PostgreSQL error behind a failed statement (drizzle wraps it in `cause`), if any. */
+function pgErrorOf(error: unknown): { code: string; constraint_name?: string; table_name?: string } | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e as { code: string }
+  }
+  return undefined
+}
+
+/**
+ * The catalog key explaining why the database refused a listing save (data exception, integrity
+ * violation, serialization failure or deadlock), or null when the error is not such a refusal.
+ * The form shows it instead of a 500; nothing was written (the transaction rolled back).
+ */
+export function listingSaveRefusal(error: unknown): string | null {
+  const pg = pgErrorOf(error)
+  if (!pg) return null
+  if (pg.code.startsWith('40')) return 'listings:errors.save_conflict'
+  if (pg.code.startsWith('22') || pg.code.startsWith('23')) return 'listings:errors.save_failed'
+  return null
+}
+
 /** Saves an edit (any status but closed): bumps the version and records what changed. */
 export async function updateListing(actor: ListingActor, listingId: string, input: ListingInput, options: { expectedVersion?: number } = {}): Promise<ListingResult> {
   const organizationId = requireMember(actor)
@@ -378,6 +479,8 @@ export async function updateListing(actor: ListingActor, listingId: string, inpu
     if (current.kind !== input.kind) throw new ListingError('transition', 'the kind of a listing cannot change')
     if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw new ListingError('stale')
     const before = (await loadListingSnapshot(tx, listingId))!
+    const refused = await commitmentErrors(tx, listingId, before, input)
+    if (Object.keys(refused).length) throw new Refused(refused)
     await tx
       .update(listings)
       .set({ ...commonValues(input), version: current.version + 1 })
@@ -399,8 +502,14 @@ export async function updateListing(actor: ListingActor, listingId: string, inpu
     return { version: after.version, status: after.status }
   }).catch((error) => {
     if (error instanceof NoChange) return null
+    if (error instanceof Refused) return error
+    // Last line of defence: a milestone that submissions or payouts reference (a claim approved
+    // while this edit ran) is never deleted; the form says why.
+    const pg = pgErrorOf(error)
+    if (pg?.code === '23503' && pg.constraint_name?.includes('project_milestones')) return new Refused({ milestones: ['listings:errors.milestones_locked'] })
     throw error
   })
+  if (outcome instanceof Refused) return { ok: false, fieldErrors: outcome.fieldErrors }
   if (!outcome) {
     const [row] = await db.select({ version: listings.version }).from(listings).where(eq(listings.id, listingId))
     return { ok: true, id: listingId, version: row!.version }

@@ -44,6 +44,13 @@ describe('listing validation', () => {
     expect(errorsOf(listingValues('donation', { donationType: 'money', itemKind: undefined, itemUnit: undefined, quantity: undefined }))).toEqual({
       targetAmount: ['validation.required'],
     })
+    // listing_skills is keyed (listing, skill, role): a repeat within one role would be a primary-key 500.
+    expect(errorsOf(listingValues('training', { prerequisiteSkills: [{ code: 'sewing', level: 'beginner' }, { code: 'sewing', level: 'advanced' }] }))).toEqual({
+      prerequisiteSkills: ['listings:validation.skill_repeated'],
+    })
+    // What the columns cannot hold is a field error, not a database error: numeric(12,2), no year 0.
+    expect(errorsOf(listingValues('job', { wageMax: '10000000000' }))).toEqual({ wageMax: ['listings:validation.at_most|{"max":"9999999999.99"}'] })
+    expect(errorsOf(listingValues('job', { startsOn: '0000-01-01', endsOn: undefined }))).toEqual({ startsOn: ['listings:validation.date_format'] })
   })
 })
 

@@ -4,8 +4,9 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { compactRepeatableRows, ListingSchema } from '@db/schema/listings/validation'
 import { ListingForm } from '~/components/listing-form'
-import { allowedActions, canPublish, getOwnListing, ListingError, listListingRegions, listSkillChoices, snapshotToFormValues, updateListing } from '~/models/listing.server'
+import { allowedActions, canPublish, getOwnListing, ListingError, listingSaveRefusal, listListingRegions, listSkillChoices, snapshotToFormValues, updateListing } from '~/models/listing.server'
 import { requireRole } from '~/utils/auth.server'
+import { logger } from '~/utils/logger.server'
 
 export const handle = { i18n: ['common', 'listings'], titleKey: 'listings:titles.edit' }
 
@@ -37,6 +38,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/org/listings/${params.id}?saved=${result.version}`)
   } catch (error) {
     if (error instanceof ListingError) return json(submission.reply({ formErrors: [`listings:errors.${error.reason}`] }), { status: error.reason === 'not_found' ? 404 : 409 })
+    // The database refused the save (nothing was written): the form says so instead of a 500.
+    const refusal = listingSaveRefusal(error)
+    if (refusal) {
+      logger.warn({ listingId: params.id, err: (error as Error).message }, 'listing edit refused by the database')
+      return json(submission.reply({ formErrors: [refusal] }), { status: 409 })
+    }
     throw error
   }
 }

@@ -30,6 +30,8 @@ const isoDate = z
   .string({ required_error: m('validation.required') })
   .regex(/^\d{4}-\d{2}-\d{2}$/, m('listings:validation.date_format'))
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), m('listings:validation.date_format'))
+  // PostgreSQL has no year 0: the database would refuse what JavaScript accepts.
+  .refine((v) => !v.startsWith('0000'), m('listings:validation.date_format'))
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -38,14 +40,21 @@ const int = (min: number, max: number) =>
     .min(min, m('listings:validation.at_least', { min }))
     .max(max, m('listings:validation.at_most', { max }))
 
-/** Yuan with at most two decimals, read into decimal.js (never a float). */
-export const money = (options: { positive?: boolean } = {}) =>
-  z
+/**
+ * Yuan with at most two decimals, read into decimal.js (never a float). `digits`: the whole-yuan
+ * digits the column holds (numeric(12,2) holds 10, numeric(14,2) 12), so the database never
+ * refuses an amount the form accepted.
+ */
+export const money = (options: { positive?: boolean; digits?: number } = {}) => {
+  const max = new Decimal(10).pow(options.digits ?? 12).minus('0.01')
+  return z
     .string({ required_error: m('validation.required') })
     .trim()
     .regex(/^\d{1,12}(\.\d{1,2})?$/, m('listings:validation.money_format'))
     .transform((v) => new Decimal(v))
     .refine((d) => !options.positive || d.gt(0), m('listings:validation.must_be_positive'))
+    .refine((d) => d.lte(max), m('listings:validation.at_most', { max: max.toFixed(2) }))
+}
 
 const quantity = z
   .string({ required_error: m('validation.required') })
@@ -114,8 +123,8 @@ export const JobListingSchema = z.object({
   ...common,
   position: text(2, 80),
   skills: rows(ListingSkillSchema, ['code']),
-  wageMin: money(),
-  wageMax: money({ positive: true }),
+  wageMin: money({ digits: 10 }),
+  wageMax: money({ positive: true, digits: 10 }),
   wagePeriod: choice(wagePeriods).default('month'),
   hoursPerWeek: int(1, 84).optional(),
   hoursDescription: optionalText(200),
@@ -128,7 +137,7 @@ export const TrainingListingSchema = z.object({
   skills: rows(ListingSkillSchema, ['code']),
   prerequisiteSkills: rows(ListingSkillSchema, ['code']),
   schedule: text(4, 300),
-  costYuan: money().default('0'),
+  costYuan: money({ digits: 10 }).default('0'),
   certificate: optionalText(120),
   delivery: choice(trainingDeliveries),
   prerequisites: optionalText(2000),
@@ -178,8 +187,11 @@ export function listingCrossFieldIssues(v: z.infer<typeof ListingFieldsSchema>):
   const issues: Issue[] = []
   if (v.endsOn && v.endsOn < v.startsOn) issues.push({ path: ['endsOn'], message: m('listings:validation.end_before_start') })
   if (v.ageMin !== undefined && v.ageMax !== undefined && v.ageMin > v.ageMax) issues.push({ path: ['ageMax'], message: m('listings:validation.age_range') })
-  const skillCodes = 'skills' in v ? v.skills.map((s) => s.code) : []
-  if (new Set(skillCodes).size !== skillCodes.length) issues.push({ path: ['skills'], message: m('listings:validation.skill_repeated') })
+  // listing_skills is keyed (listing, skill, role): a skill may be taught and also be a
+  // prerequisite (two roles), but never listed twice in the same role.
+  const repeated = (codes: string[]) => new Set(codes).size !== codes.length
+  if ('skills' in v && repeated(v.skills.map((s) => s.code))) issues.push({ path: ['skills'], message: m('listings:validation.skill_repeated') })
+  if ('prerequisiteSkills' in v && repeated(v.prerequisiteSkills.map((s) => s.code))) issues.push({ path: ['prerequisiteSkills'], message: m('listings:validation.skill_repeated') })
   switch (v.kind) {
     case 'job':
       if (v.wageMax.lt(v.wageMin)) issues.push({ path: ['wageMax'], message: m('listings:validation.wage_range') })
