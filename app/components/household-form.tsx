@@ -20,6 +20,25 @@ function str(v: unknown) {
   return v === undefined || v === null ? '' : String(v)
 }
 
+/**
+ * Puts the member ids the form carries (hidden `members.N.id`) on the parsed form, in the order the
+ * parser lists members (rows without a name skipped): on the input, so a save updates those members in
+ * place, and on the values a refused form is shown again with, so a second try still carries them.
+ * The model checks each id belongs to the household being saved.
+ */
+export function withMemberIds<P extends { ok: boolean; values: Record<string, unknown>; value?: { members: Array<{ id?: string }> } }>(form: FormData, parsed: P): P {
+  const ids: Array<string | undefined> = []
+  for (let i = 0; i < 20; i++) {
+    const name = form.get(`members.${i}.fullName`)
+    if (typeof name !== 'string' || !name.trim()) continue
+    const id = form.get(`members.${i}.id`)
+    ids.push(typeof id === 'string' && id.trim() ? id.trim() : undefined)
+  }
+  const values = { ...parsed.values, members: ((parsed.values.members as Member[] | undefined) ?? []).map((m, k) => (ids[k] ? { ...m, id: ids[k] } : m)) }
+  const value = parsed.value ? { ...parsed.value, members: parsed.value.members.map((m, k) => (ids[k] ? { ...m, id: ids[k] } : m)) } : undefined
+  return { ...parsed, values, ...(value ? { value } : {}) } as P
+}
+
 /** The household file form: works without JavaScript; blank member rows are ignored. */
 export function HouseholdForm({
   values,
@@ -60,9 +79,10 @@ export function HouseholdForm({
       <ErrorList errors={err(name)} />
     </div>
   )
-  const check = (name: string, checked: unknown, label: string) => (
-    <label className="checkbox" key={name}>
-      <input type="checkbox" name={name} defaultChecked={Boolean(checked)} /> {label}
+  // A checkbox of a list (income sources) submits its own value; a lone flag submits "on".
+  const check = (name: string, checked: unknown, label: string, value?: string) => (
+    <label className="checkbox" key={value ? `${name}.${value}` : name}>
+      <input type="checkbox" name={name} value={value} defaultChecked={Boolean(checked)} /> {label}
     </label>
   )
   return (
@@ -88,7 +108,7 @@ export function HouseholdForm({
         {text('incomePerCapitaMonthly', 'text', { inputMode: 'decimal' })}
         <div className="field">
           <span>{t('households:fields.incomeSources')}</span>
-          {incomeSources.map((s) => check('incomeSources', (values.incomeSources as string[] | undefined)?.includes(s), t(`households:enums.income_sources.${s}`)))}
+          {incomeSources.map((s) => check('incomeSources', (values.incomeSources as string[] | undefined)?.includes(s), t(`households:enums.income_sources.${s}`), s))}
         </div>
       </fieldset>
       <fieldset>
@@ -141,6 +161,7 @@ export function HouseholdForm({
           return (
             <fieldset key={i} className="member" data-testid={`member-${i}`}>
               <legend>{i < members.length - 1 ? t('households:fields.member_n', { n: i + 1 }) : t('households:fields.member_new')}</legend>
+              {typeof m.id === 'string' && m.id ? <input type="hidden" name={`${p}.id`} value={m.id} /> : null}
               {field('fullName')}
               {check(`${p}.isHead`, m.isHead, t('households:fields.isHead'))}
               {field('birthDate', 'date')}

@@ -1,8 +1,9 @@
 // Households (一户一档): caseworkers keep files for their regions, residents see and correct
 // their own and decide on consent. Every change is versioned and audited in the same transaction.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, like, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
+import { m as message } from '@db/schema/messages'
 import {
   caseworkerRegions,
   householdInvitations,
@@ -14,6 +15,7 @@ import {
   memberSkills,
   minimumLivingStandards,
   regions,
+  reviewTasks,
   skills,
   users,
   type HouseholdInput,
@@ -31,6 +33,8 @@ import { assessRisk, nextReviewDate, standardFor } from './risk.server'
 export class HouseholdError extends Error {
   /** Which input of a bulk write (insertHouseholds) was refused, so an import can name its line. */
   row?: number
+  /** The form field the refusal concerns (e.g. `members.1.idNumber`), when it is one member's field. */
+  field?: string
   constructor(
     public key: string,
     public params: Record<string, string | number> = {},
@@ -38,6 +42,19 @@ export class HouseholdError extends Error {
   ) {
     super(key)
   }
+
+  /** The refusal as the household form shows it: under the field it concerns (a member's ID number, the region), else above the form. */
+  formErrors(): Record<string, string[]> {
+    const field = this.field ?? (this.key.includes('region') || this.key.endsWith('no_standard') ? 'regionCode' : 'form')
+    return { [field]: [Object.keys(this.params).length ? message(this.key, this.params) : this.key] }
+  }
+}
+
+/** A refusal about the member at `index` of the input (numbered from 1 in the message), shown under its `field`. */
+function memberError(key: string, index: number, field?: string) {
+  const error = new HouseholdError(key, { member: index + 1 })
+  if (field) error.field = `members.${index}.${field}`
+  return error
 }
 
 /** A refusal while preparing one input of a bulk write, marked with the input's index. */
@@ -183,20 +200,77 @@ function householdColumns(input: HouseholdInput) {
 type MemberIdentity = { idHash: string | null; idSealed: string | null; idMasked: string | null }
 const noIdentity: MemberIdentity = { idHash: null, idSealed: null, idMasked: null }
 
+/** Which stored member an input member is (`existing`), or the id a new one gets; its identity columns; whether its ID number was entered in this input. */
+type MemberPlan = { id: string; existing: boolean; identity: MemberIdentity; entered: boolean }
+
+/** A newly entered ID number, validated (format, birth date, check digit) and kept only hashed, sealed and masked. */
+function enteredIdentity(idNumber: string, index: number): MemberIdentity {
+  const problem = nationalIdProblem(idNumber)
+  if (problem) throw memberError(`households:errors.id_${problem}`, index, 'idNumber')
+  const id = normalizeNationalId(idNumber)
+  return { idHash: hashNationalId(id), idSealed: encryptNationalId(id), idMasked: maskNationalId(id) }
+}
+
 /**
- * A member's identity columns: a newly entered ID number is validated (format, birth date,
- * check digit) and kept only hashed, sealed and masked; left blank, the member keeps the
- * identity already on file (matched by name and birth date — forms only ever show the mask).
+ * Which stored member each input member is. A member carried by id (the form's hidden `members.N.id`) is
+ * that member, updated in place, so applications, matches and feed records keep pointing at them; the id
+ * must be one of this household's members (a new file has none), else the save is refused. A row without
+ * an id is new, unless it has exactly the name and birth date of a stored member no other row claims (a
+ * form opened before member ids were carried): then it is that member. An ID number left blank keeps the
+ * identity on file of the member the row is — by member, so correcting a typo in the name keeps it (forms
+ * only ever show the mask). Refuses an entered number given to two members of the file.
  */
-function memberIdentity(m: HouseholdInput['members'][number], index: number, previous: HouseholdFile['members']): MemberIdentity {
-  if (m.idNumber) {
-    const problem = nationalIdProblem(m.idNumber)
-    if (problem) throw new HouseholdError(`households:errors.id_${problem}`, { member: index + 1 })
-    const id = normalizeNationalId(m.idNumber)
-    return { idHash: hashNationalId(id), idSealed: encryptNationalId(id), idMasked: maskNationalId(id) }
+function planMembers(input: HouseholdInput, previous: HouseholdFile['members']): MemberPlan[] {
+  const stored = new Map(previous.map((p) => [p.id, p]))
+  const claimed = new Set<string>()
+  for (const [i, m] of input.members.entries()) {
+    if (m.id === undefined) continue
+    if (!stored.has(m.id) || claimed.has(m.id)) throw memberError('households:errors.member_not_on_file', i)
+    claimed.add(m.id)
   }
-  const same = previous.find((p) => p.fullName === m.fullName.trim() && p.birthDate === m.birthDate)
-  return same ? { idHash: same.idHash, idSealed: same.idSealed, idMasked: same.idMasked } : noIdentity
+  const plans = input.members.map((m, i): MemberPlan => {
+    let prior = m.id === undefined ? undefined : stored.get(m.id)
+    if (m.id === undefined) {
+      prior = previous.find((p) => !claimed.has(p.id) && p.fullName === m.fullName.trim() && p.birthDate === m.birthDate)
+      if (prior) claimed.add(prior.id)
+    }
+    const identity = m.idNumber ? enteredIdentity(m.idNumber, i) : prior ? { idHash: prior.idHash, idSealed: prior.idSealed, idMasked: prior.idMasked } : noIdentity
+    return { id: prior?.id ?? randomUUID(), existing: Boolean(prior), identity, entered: Boolean(m.idNumber) }
+  })
+  for (const [i, plan] of plans.entries()) {
+    if (plan.entered && plans.some((other, j) => j !== i && other.identity.idHash === plan.identity.idHash)) throw memberError('households:errors.id_repeated', i, 'idNumber')
+  }
+  return plans
+}
+
+/**
+ * Advisory lock taken by every write that enters ID numbers, until its transaction ends: two saves (or an
+ * import) entering the same number cannot both pass the check. One lock, not one per number: an import
+ * enters up to 20,000 numbers in one transaction, more than the server's lock table holds; saves that
+ * enter a number are rare, so they can take turns.
+ */
+const ID_NUMBER_LOCK = sql`select pg_advisory_xact_lock(hashtext('household-member-id-numbers'))`
+
+/**
+ * Refuses an ID number entered for a member when a member of another household has it already (the CSV
+ * import's check, for every write), or another file of the same call does; the refusal names the file
+ * (`row`, its index in `files`) and the member. Checked under ID_NUMBER_LOCK.
+ */
+async function refuseTakenIds(tx: Transaction, files: Array<{ householdId: string; plans: MemberPlan[] }>) {
+  const entered = files.flatMap((f, row) => f.plans.flatMap((p, index) => (p.entered ? [{ row, index, hash: p.identity.idHash!, householdId: f.householdId }] : [])))
+  if (!entered.length) return
+  const firstRow = new Map<string, number>()
+  for (const e of entered) {
+    const seen = firstRow.get(e.hash)
+    if (seen !== undefined && seen !== e.row) throw refusedAt(e.row, memberError('households:errors.id_taken', e.index, 'idNumber'))
+    firstRow.set(e.hash, e.row)
+  }
+  const hashes = [...firstRow.keys()]
+  await tx.execute(ID_NUMBER_LOCK)
+  const holders = await tx.select({ idHash: householdMembers.idHash, householdId: householdMembers.householdId }).from(householdMembers).where(inArray(householdMembers.idHash, hashes))
+  for (const e of entered) {
+    if (holders.some((h) => h.idHash === e.hash && h.householdId !== e.householdId)) throw refusedAt(e.row, memberError('households:errors.id_taken', e.index, 'idNumber'))
+  }
 }
 
 /** Every skill name the input's members list, for resolveSkillCodes. */
@@ -216,16 +290,16 @@ type FileRows = {
 }
 
 /**
- * The member, skill and need rows of one file's input. Member ids are made here, so every member and
- * every skill of many files goes in one statement each. A need kept from before keeps when it was
- * first recorded (`recordedAt`).
+ * The member, skill and need rows of one file's input, with the member ids of `plans` (made there for new
+ * members, so every member and every skill of many files goes in one statement each). A need kept from
+ * before keeps when it was first recorded (`recordedAt`).
  */
-function fileRows(householdId: string, input: HouseholdInput, identities: MemberIdentity[], codes: Map<string, string>, recordedAt: Map<string, Date>, now: Date): FileRows {
+function fileRows(householdId: string, input: HouseholdInput, plans: MemberPlan[], codes: Map<string, string>, recordedAt: Map<string, Date>, now: Date): FileRows {
   const rows: FileRows = { members: [], skills: [], needs: [] }
   for (const [i, m] of input.members.entries()) {
-    const { skills: memberSkillList, idNumber: _plain, ...columns } = m
-    const id = randomUUID()
-    rows.members.push({ ...columns, ...identities[i]!, id, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
+    const { skills: memberSkillList, idNumber: _plain, id: _carried, ...columns } = m
+    const { id, identity } = plans[i]!
+    rows.members.push({ ...columns, ...identity, id, householdId, disabilityType: m.disabilityType ?? null, disabilityGrade: m.disabilityGrade ?? null })
     const bySkill = new Map(memberSkillList.map((s) => [codes.get(s.code.trim())!, s.level]))
     for (const [skillCode, level] of bySkill) rows.skills.push({ memberId: id, skillCode, level })
   }
@@ -243,18 +317,47 @@ async function insertFileRows(tx: Transaction, files: FileRows[]) {
   if (needs.length) await tx.insert(householdNeeds).values(needs)
 }
 
-async function writeMembersAndNeeds(tx: Transaction, householdId: string, input: HouseholdInput, previous: HouseholdFile['members'] = []) {
-  const identities = input.members.map((m, i) => memberIdentity(m, i, previous))
-  const codes = await resolveSkillCodes(tx, skillNamesOf(input))
-  requireKnownSkills(input, codes)
-  await tx.delete(householdMembers).where(eq(householdMembers.householdId, householdId))
+/**
+ * Writes an edited file's members and needs as `plans` says: stored members are updated in place (same id,
+ * so applications, matches and feed records still find them), new ones inserted, members no longer on the
+ * file deleted (their matches go with them; their applications stay the household's). Skills and needs are
+ * rewritten.
+ */
+async function writeMembersAndNeeds(tx: Transaction, householdId: string, input: HouseholdInput, plans: MemberPlan[], codes: Map<string, string>) {
   const recordedAt = new Map(
     (await tx.delete(householdNeeds).where(eq(householdNeeds.householdId, householdId)).returning({ category: householdNeeds.category, createdAt: householdNeeds.createdAt })).map((n) => [
       n.category,
       n.createdAt,
     ]),
   )
-  await insertFileRows(tx, [fileRows(householdId, input, identities, codes, recordedAt, new Date())])
+  const rows = fileRows(householdId, input, plans, codes, recordedAt, new Date())
+  const kept = plans.filter((p) => p.existing).map((p) => p.id)
+  await tx.delete(householdMembers).where(and(eq(householdMembers.householdId, householdId), kept.length ? notInArray(householdMembers.id, kept) : undefined))
+  if (kept.length) await tx.delete(memberSkills).where(inArray(memberSkills.memberId, kept))
+  for (const [i, row] of rows.members.entries()) {
+    if (!plans[i]!.existing) continue
+    const { id, householdId: _h, ...columns } = row
+    await tx
+      .update(householdMembers)
+      .set(columns)
+      .where(and(eq(householdMembers.id, id!), eq(householdMembers.householdId, householdId)))
+  }
+  await insertFileRows(tx, [{ ...rows, members: rows.members.filter((_, i) => !plans[i]!.existing) }])
+}
+
+/**
+ * The next review once the tier changed to `tier`: the earlier of the date on file and one period of the
+ * new tier from `now`. Escalating never postpones a review that was due sooner, and a tier going down and
+ * back up does not push it out. A pending review task due later moves to the new date (the unique task
+ * per household and due date then stops the review queue from adding a second one).
+ */
+async function reviewAfterTierChange(tx: Transaction, householdId: string, current: string, tier: Parameters<typeof nextReviewDate>[0], now: Date) {
+  const candidate = nextReviewDate(tier, now)
+  if (candidate >= current) return current
+  await tx.execute(sql`update ${reviewTasks} set due_on = ${candidate}
+    where ${reviewTasks.id} = (select t.id from ${reviewTasks} t where t.household_id = ${householdId} and t.done_at is null and t.due_on > ${candidate} order by t.due_on limit 1)
+      and not exists (select 1 from ${reviewTasks} t where t.household_id = ${householdId} and t.due_on = ${candidate})`)
+  return candidate
 }
 
 /** A comparable, JSON-safe view of a file (what versions store and diffs compare). */
@@ -333,7 +436,7 @@ export async function applySystemChange(
       ...columns,
       riskTier: risk.tier,
       riskReasons: risk.reasons,
-      nextReviewOn: risk.tier !== before.riskTier ? nextReviewDate(risk.tier, new Date()) : before.nextReviewOn,
+      nextReviewOn: risk.tier !== before.riskTier ? await reviewAfterTierChange(tx, householdId, before.nextReviewOn, risk.tier, new Date()) : before.nextReviewOn,
       version: before.version + 1,
     })
     .where(eq(households.id, householdId))
@@ -363,6 +466,7 @@ export async function insertHouseholds(tx: Transaction, actor: Actor, inputs: Ho
   const now = new Date()
   const rows: Array<typeof households.$inferInsert> = []
   const related: FileRows[] = []
+  const members: Array<{ householdId: string; plans: MemberPlan[] }> = []
   for (const [row, input] of inputs.entries()) {
     try {
       if (!inPrefixes(input.regionCode, prefixes)) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
@@ -371,16 +475,19 @@ export async function insertHouseholds(tx: Transaction, actor: Actor, inputs: Ho
         standard = await validateRegion(tx, input.regionCode)
         standards.set(input.regionCode, standard)
       }
-      const identities = input.members.map((m, i) => memberIdentity(m, i, []))
+      // A new file has no members yet: an input member carrying an id is refused.
+      const plans = planMembers(input, [])
       requireKnownSkills(input, codes)
       const risk = riskOf(input, standard)
       const id = randomUUID()
       rows.push({ ...householdColumns(input), id, caseworkerId: actor.id, riskTier: risk.tier, riskReasons: risk.reasons, nextReviewOn: nextReviewDate(risk.tier, now) })
-      related.push(fileRows(id, input, identities, codes, new Map(), now))
+      related.push(fileRows(id, input, plans, codes, new Map(), now))
+      members.push({ householdId: id, plans })
     } catch (error) {
       throw refusedAt(row, error)
     }
   }
+  await refuseTakenIds(tx, members)
   await tx.insert(households).values(rows)
   await insertFileRows(tx, related)
   const files = await loadHouseholdFiles(tx, rows.map((r) => r.id!))
@@ -425,6 +532,11 @@ export async function updateHousehold(actor: Actor, id: string, input: Household
     // A resident may correct the file but not move it out of their caseworker's region.
     if (actor.role !== 'caseworker' && input.regionCode !== before.regionCode) throw new HouseholdError('households:errors.region_not_assigned', {}, 403)
     const standard = await validateRegion(tx, input.regionCode)
+    // Every refusal comes before the first write.
+    const plans = planMembers(input, before.members)
+    const codes = await resolveSkillCodes(tx, skillNamesOf(input))
+    requireKnownSkills(input, codes)
+    await refuseTakenIds(tx, [{ householdId: id, plans }])
     const risk = riskOf(input, standard)
     await tx
       .update(households)
@@ -432,11 +544,11 @@ export async function updateHousehold(actor: Actor, id: string, input: Household
         ...householdColumns(input),
         riskTier: risk.tier,
         riskReasons: risk.reasons,
-        nextReviewOn: risk.tier !== before.riskTier ? nextReviewDate(risk.tier, new Date()) : before.nextReviewOn,
+        nextReviewOn: risk.tier !== before.riskTier ? await reviewAfterTierChange(tx, id, before.nextReviewOn, risk.tier, new Date()) : before.nextReviewOn,
         version: before.version + 1,
       })
       .where(eq(households.id, id))
-    await writeMembersAndNeeds(tx, id, input, before.members)
+    await writeMembersAndNeeds(tx, id, input, plans, codes)
     return recordVersion(tx, id, actor.id, snapshotOf(before), actor.role === 'caseworker' ? 'household.update' : 'household.correct')
   })
   await enqueueScoreHousehold(file.id, file.version)
@@ -565,8 +677,9 @@ export async function householdVersionsOf(actor: Actor, id: string) {
 
 /**
  * Re-runs the risk model on the stored file (after an early warning). Updates the tier and
- * reasons in place (no new version: the file itself did not change); a changed tier moves the
- * next review. Returns whether the tier changed.
+ * reasons in place (no new version: the file itself did not change); a changed tier brings the
+ * next review forward when the new tier's period ends sooner (reviewAfterTierChange). Returns
+ * whether the tier changed.
  */
 export async function reassessRisk(tx: Transaction, id: string, now = new Date()) {
   const file = await loadHouseholdFile(tx, id)
@@ -579,7 +692,7 @@ export async function reassessRisk(tx: Transaction, id: string, now = new Date()
   if (changed || JSON.stringify(risk.reasons) !== JSON.stringify(file.riskReasons)) {
     await tx
       .update(households)
-      .set({ riskTier: risk.tier, riskReasons: risk.reasons, ...(changed ? { nextReviewOn: nextReviewDate(risk.tier, now) } : {}) })
+      .set({ riskTier: risk.tier, riskReasons: risk.reasons, ...(changed ? { nextReviewOn: await reviewAfterTierChange(tx, id, file.nextReviewOn, risk.tier, now) } : {}) })
       .where(eq(households.id, id))
   }
   return { tier: risk.tier, changed, version: file.version }

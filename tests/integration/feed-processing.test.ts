@@ -189,6 +189,9 @@ describe('feed processing', () => {
 
   it('keeps no plain ID number anywhere in the database after an import with members on file', async () => {
     const cw = await makeCaseworker('5226')
+    // Numbers of its own: an ID number is on one household file only.
+    const poorId = makeNationalId('522634', '19700101', 13)
+    const richId = makeNationalId('522634', '19750505', 23)
     await makeHousehold({ members: [{ birthDate: '1970-01-01', idNumber: poorId }] }, cw)
     await deliver('unemployment_registration', ['登记编号,身份证号,登记日期,状态', `U-1,${poorId},2026-10-01,registered`, `U-2,${richId},2026-10-01,registered`].join('\n'))
     const columns = await db.execute<{ table_name: string; column_name: string }>(sql`

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { HouseholdForm } from '~/components/household-form'
+import { HouseholdForm, withMemberIds } from '~/components/household-form'
 import { caseworkerVillageChoices, HouseholdError, mayEditHousehold, updateHousehold, viewHouseholdAsStaff } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
 import { parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
@@ -27,7 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'caseworker')
   if (!(await mayEditHousehold({ id: user.id, role: user.role }, params.householdId!))) throw new Response(null, { status: 404 })
   const form = await request.formData()
-  const parsed = parseHouseholdForm(form)
+  const parsed = withMemberIds(form, parseHouseholdForm(form))
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 })
   try {
     await updateHousehold({ id: user.id, role: user.role }, params.householdId!, parsed.value, Number(form.get('version')) || undefined)
@@ -35,8 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof HouseholdError) {
       if (error.status === 404) throw new Response(null, { status: 404 })
-      const field = error.key.includes('region') || error.key.endsWith('no_standard') ? 'regionCode' : 'form'
-      return json({ errors: { [field]: [error.key] }, values: parsed.values }, { status: error.status })
+      return json({ errors: error.formErrors(), values: parsed.values }, { status: error.status })
     }
     throw error
   }

@@ -21,10 +21,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const file = await createHousehold({ id: user.id, role: user.role }, parsed.value)
     return redirect(`/caseworker/households/${file.id}`)
   } catch (error) {
-    if (error instanceof HouseholdError) {
-      const field = error.key.endsWith('region_not_assigned') || error.key.endsWith('region_not_village') || error.key.endsWith('no_standard') ? 'regionCode' : 'form'
-      return json({ errors: { [field]: [error.params && Object.keys(error.params).length ? `${error.key}|${JSON.stringify(error.params)}` : error.key] }, values: parsed.values }, { status: error.status })
-    }
+    if (error instanceof HouseholdError) return json({ errors: error.formErrors(), values: parsed.values }, { status: error.status })
     throw error
   }
 }

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { HouseholdForm } from '~/components/household-form'
+import { HouseholdForm, withMemberIds } from '~/components/household-form'
 import { getOwnHousehold, HouseholdError, updateHousehold } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
 import { parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
@@ -21,16 +21,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const file = await getOwnHousehold(user.id)
   if (!file) throw redirect('/me/household')
   const form = await request.formData()
-  const parsed = parseHouseholdForm(form)
+  const parsed = withMemberIds(form, parseHouseholdForm(form))
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 })
   try {
     await updateHousehold({ id: user.id, role: user.role }, file.id, parsed.value, Number(form.get('version')) || undefined)
     return redirect('/me/household')
   } catch (error) {
-    if (error instanceof HouseholdError) {
-      const field = error.key.includes('region') ? 'regionCode' : 'form'
-      return json({ errors: { [field]: [error.key] }, values: parsed.values }, { status: error.status })
-    }
+    if (error instanceof HouseholdError) return json({ errors: error.formErrors(), values: parsed.values }, { status: error.status })
     throw error
   }
 }

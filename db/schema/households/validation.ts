@@ -21,8 +21,16 @@ const flag = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boo
 
 export const memberSkillInput = z.object({ code: z.string().trim().min(1).max(48), level: z.enum(skillLevels) })
 
+/**
+ * The id of a member already on the file (the form carries it in a hidden field), so a save updates that
+ * member in place: applications, matches and feed records keep pointing at them. Absent for a new member.
+ * The model refuses an id that is not a member of the household being saved.
+ */
+export const memberId = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().uuid(m('households:validation.invalid')).optional())
+
 export const memberInput = z
   .object({
+    id: memberId,
     fullName: z.string({ required_error: m('validation.required') }).trim().min(2, m('validation.too_short', { min: 2 })).max(32).refine(withoutControlChars, controlCharsMessage),
     isHead: flag.default(false),
     birthDate: z.string({ required_error: m('validation.required') }).regex(/^\d{4}-\d{2}-\d{2}$/, m('households:validation.date')),
