@@ -1,5 +1,6 @@
 // Households (一户一档): caseworkers keep files for their regions, residents see and correct
 // their own and decide on consent. Every change is versioned and audited in the same transaction.
+import { isDeepStrictEqual } from 'node:util'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { and, asc, desc, eq, inArray, like, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
@@ -689,7 +690,8 @@ export async function reassessRisk(tx: Transaction, id: string, now = new Date()
   const input = { ...file, members: file.members.map((m) => ({ ...m, skills: [] })), needs: [] } as unknown as HouseholdInput
   const risk = riskOf(input, standard)
   const changed = risk.tier !== file.riskTier
-  if (changed || JSON.stringify(risk.reasons) !== JSON.stringify(file.riskReasons)) {
+  // Compared as values: jsonb hands the stored reasons back with their keys reordered.
+  if (changed || !isDeepStrictEqual(risk.reasons, file.riskReasons)) {
     await tx
       .update(households)
       .set({ riskTier: risk.tier, riskReasons: risk.reasons, ...(changed ? { nextReviewOn: await reviewAfterTierChange(tx, id, file.nextReviewOn, risk.tier, now) } : {}) })

@@ -197,7 +197,11 @@ describe('resolved alerts stay resolved', () => {
     const open = await listAlerts({ id: cw.id, role: 'caseworker' })
     expect(open.length).toBeGreaterThan(0)
     for (const alert of open) await resolveAlert({ id: cw.id, role: 'caseworker' }, alert.id, '已入户走访并登记临时救助')
+    const updatedAt = async () => (await db.select({ at: households.updatedAt }).from(households).where(eq(households.id, file.id)))[0]!.at.getTime()
+    const before = await updatedAt()
     for (let sweep = 0; sweep < 3; sweep++) expect((await evaluateHousehold(file.id))!.created).toEqual([])
+    // Nothing changed, so nothing is rewritten (the reasons come back from jsonb with their keys reordered).
+    expect(await updatedAt()).toBe(before)
     expect(await listAlerts({ id: cw.id, role: 'caseworker' })).toEqual([])
   })
 })
