@@ -18,6 +18,7 @@ import { processors } from './processors'
 import { MATCHING_QUEUE, matchingJobs } from './queues/matching'
 import { MONITORING_QUEUE, monitoringJobs } from './queues/monitoring'
 import { IMPORTS_QUEUE, importsJobs } from './queues/imports'
+import { SEARCH_QUEUE, searchJobs } from './queues/search'
 
 export type WorkerHost = { workers: Worker[]; close: (timeoutMs?: number) => Promise<void> }
 
@@ -94,6 +95,12 @@ export async function registerSchedules() {
     'rescore-all-nightly',
     { pattern: '0 2 * * *', tz: 'Asia/Shanghai' },
     { name: matchingJobs.rescoreAll, data: { runId: 'nightly' } },
+  )
+  // Listings whose end date passed leave search and matching just after midnight (Asia/Shanghai).
+  await getQueue(SEARCH_QUEUE).upsertJobScheduler(
+    'withdraw-ended-listings-daily',
+    { pattern: '5 0 * * *', tz: 'Asia/Shanghai' },
+    { name: searchJobs.withdrawEndedListings, data: {} },
   )
   await getQueue(LEDGER_QUEUE).upsertJobScheduler('reconcile-ledger-hourly', { every: 60 * 60 * 1000 }, { name: ledgerJobs.reconcile, data: {} })
   await getQueue(LEDGER_QUEUE).upsertJobScheduler('void-expired-holds-10min', { every: 10 * 60 * 1000 }, { name: ledgerJobs.voidExpiredHolds, data: {} })

@@ -16,6 +16,7 @@ import { enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matc
 import type { Database, Transaction } from '@db/client'
 import { db, prepared } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
+import { hasEnded, notEnded } from './listing-dates'
 import { isRejectReason, recordOutcome, reopenLoop, type RejectReason } from './outcomes.server'
 import { regionPathNames } from './region.server'
 
@@ -84,6 +85,7 @@ function offersPage(db: Database, ofKind: boolean) {
       and(
         eq(matches.householdId, sql.placeholder('householdId')),
         eq(listings.status, 'published'),
+        notEnded(listings.endsOn),
         sql`jsonb_array_length(${matches.blockers}) = 0`,
         ofKind ? eq(listings.kind, sql.placeholder('kind')) : undefined,
       ),
@@ -143,6 +145,7 @@ export async function applyToListing(actor: Actor, listingId: string) {
     if (!household.consentGiven) throw new ApplicationError('matching:errors.no_consent', 403)
     const [listing] = await tx.select().from(listings).where(eq(listings.id, listingId))
     if (!listing || listing.status !== 'published') throw new ApplicationError('matching:errors.listing_closed', 409)
+    if (hasEnded(listing.endsOn)) throw new ApplicationError('matching:errors.listing_ended', 409)
     const [match] = await tx.select().from(matches).where(and(eq(matches.listingId, listingId), eq(matches.householdId, household.id)))
     if (!match || (match.blockers as Reason[]).length) throw new ApplicationError('matching:errors.not_found', 404)
     const [existing] = await tx.select().from(applications).where(and(eq(applications.listingId, listingId), eq(applications.householdId, household.id)))
@@ -200,6 +203,7 @@ export async function respondToInvitation(actor: Actor, applicationId: string, a
     if (!row) throw new ApplicationError('matching:errors.not_found', 404)
     if (row.a.status !== 'invited') throw new ApplicationError('matching:errors.not_allowed', 409)
     if (accept && row.l.status !== 'published') throw new ApplicationError('matching:errors.listing_closed', 409)
+    if (accept && hasEnded(row.l.endsOn)) throw new ApplicationError('matching:errors.listing_ended', 409)
     if (accept) await assertPlaceLeft(tx, row.l)
     const now = new Date()
     await tx

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, arrayOverlaps, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm'
+import { notEnded } from './listing-dates'
 import { donationDetails, jobDetails, listings, organizations, projectDetails, trainingDetails } from '@db/schema'
 import { db } from '~/utils/db.server'
 import zhListings from '../../public/locales/zh-CN/listings.json'
@@ -36,7 +37,7 @@ export const HSDS_MAX_PAGE_SIZE = 1000
 const CSV_MAX_ROWS = 50_000
 
 function where(filters: ExportFilters): SQL {
-  const conditions: SQL[] = [eq(listings.status, 'published')]
+  const conditions: SQL[] = [eq(listings.status, 'published'), notEnded(listings.endsOn)]
   if (filters.kind.length) conditions.push(inArray(listings.kind, filters.kind))
   if (filters.category.length) conditions.push(arrayOverlaps(listings.categories, filters.category))
   if (filters.group.length) conditions.push(arrayOverlaps(listings.targetGroups, filters.group))

@@ -13,6 +13,7 @@ import {
   listings,
   listingSkills,
   listingVersions,
+  matches,
   organizations,
   projectClaims,
   projectDetails,
@@ -26,6 +27,7 @@ import type { ListingInput } from '@db/schema/listings/validation'
 import { m } from '@db/schema/messages'
 import { enqueueRemoveListingMatches, enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
 import { existingEscrowAccount, returnAllHolds } from './donations.server'
+import { chinaTodaySql, hasEnded, notEnded } from './listing-dates'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
 import type { SearchDocument, SearchEngine } from '@search/engine'
 import { getSearchEngine } from '@search/index'
@@ -43,7 +45,7 @@ export type ListingResult = { ok: true; id: string; version: number } | { ok: fa
 export class ListingError extends Error {
   constructor(
     /** Catalog key under listings:errors.* explaining why. */
-    public readonly reason: 'not_found' | 'not_member' | 'organization_unverified' | 'transition' | 'closed' | 'stale',
+    public readonly reason: 'not_found' | 'not_member' | 'organization_unverified' | 'transition' | 'closed' | 'stale' | 'ended',
     message?: string,
   ) {
     super(message ?? reason)
@@ -355,6 +357,8 @@ export async function insertListings(tx: Transaction, actor: ListingActor, input
   const organizationId = requireMember(actor)
   if (!inputs.length) return []
   if (options.publish && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
+  // Published past its end date it would be offered to nobody: the organization moves the date first.
+  if (options.publish && inputs.some((input) => hasEnded(input.endsOn))) throw new ListingError('ended')
   const now = new Date()
   const rows = inputs.map((input) => ({
     id: randomUUID(),
@@ -535,6 +539,7 @@ export async function changeListingStatus(actor: ListingActor, listingId: string
     if (current.status === 'closed') throw new ListingError('closed')
     if (!transition.from.includes(current.status)) throw new ListingError('transition')
     if (transition.to === 'published' && !(await organizationVerified(tx, organizationId))) throw new ListingError('organization_unverified')
+    if (transition.to === 'published' && hasEnded(current.endsOn)) throw new ListingError('ended')
     const firstPublish = action === 'publish'
     await tx
       .update(listings)
@@ -618,7 +623,8 @@ export async function listActiveListingsOfOrganization(organizationId: string) {
 /** The index document of a published listing; null when the listing must not be searchable. */
 export async function loadSearchDocument(executor: Executor, listingId: string): Promise<SearchDocument | null> {
   const snapshot = await loadListingSnapshot(executor, listingId)
-  if (!snapshot || snapshot.status !== 'published') return null
+  // Past its end date a listing is no longer offered: not searchable (a daily job drops those that end).
+  if (!snapshot || snapshot.status !== 'published' || hasEnded(snapshot.endsOn)) return null
   const [org] = await executor.select({ name: organizations.name, kind: organizations.kind }).from(organizations).where(eq(organizations.id, snapshot.organizationId))
   const skillNames = snapshot.skills.length
     ? await executor
@@ -660,6 +666,39 @@ export async function syncListingIndex(listingId: string) {
   }
   await engine.remove([listingId])
   return { indexed: false }
+}
+
+/** How far back the daily withdrawal looks for listings that ended (a worker down for days still catches up). */
+const ENDED_CATCH_UP_DAYS = 30
+
+/**
+ * Daily (after midnight, China time): published listings whose end date has passed leave the search
+ * index and lose their matches. They stay published, so their organization still completes the open
+ * loops; applications, pledges and claims are refused by their own checks. Idempotent: removing what
+ * is gone removes nothing. Recently ended listings are removed from any engine (Meilisearch keeps no
+ * table to ask), older ones only while they still have matches.
+ */
+export async function withdrawEndedListings() {
+  const ended = await db
+    .select({ id: listings.id })
+    .from(listings)
+    .where(
+      and(
+        eq(listings.status, 'published'),
+        sql`not ${notEnded(listings.endsOn)}`,
+        or(sql`${listings.endsOn} >= ${chinaTodaySql} - ${ENDED_CATCH_UP_DAYS}::int`, sql`exists (select 1 from ${matches} m where m.listing_id = ${listings.id})`),
+      ),
+    )
+    .orderBy(asc(listings.id))
+  const ids = ended.map((r) => r.id)
+  const engine = getSearchEngine()
+  let matchesRemoved = 0
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500)
+    await engine.remove(part)
+    matchesRemoved += (await db.delete(matches).where(inArray(matches.listingId, part)).returning({ id: matches.id })).length
+  }
+  return { listings: ids.length, matchesRemoved }
 }
 
 /** Every published listing id, in batches (npm run reindex, seed). */

@@ -23,6 +23,7 @@ import {
 import { db, prepared } from '~/utils/db.server'
 import { isEligible, scorePair, type MatchListing, type PairScore, type ScoringContext, type Subject, type SubjectMember } from './matching.server'
 import { decodeSubject, encodeListing, isCandidate, provinceOf, scoreEncoded, topN, type Population } from './matching-encoded.server'
+import { hasEnded, notEnded } from './listing-dates'
 import { ageOn, householdTargetGroups, loadPopulation } from './population.server'
 
 const unavailable: EmploymentStatus[] = ['student', 'retired', 'unable']
@@ -141,7 +142,8 @@ export async function loadSubjects(executor: Executor, ids: string[], now = new 
   })
 }
 
-type ListingRow = { listing: MatchListing; status: string }
+/** `offered`: published and not past its end date (listing-dates.ts). */
+type ListingRow = { listing: MatchListing; status: string; offered: boolean }
 
 /** Flat scoring inputs for listings (workplace region for jobs; remote from the job or training). */
 export async function loadListings(executor: Executor, ids: string[]): Promise<ListingRow[]> {
@@ -162,6 +164,7 @@ export async function loadListings(executor: Executor, ids: string[]): Promise<L
   const ls = await executor.select().from(listingSkills).where(inArray(listingSkills.listingId, ids))
   return rows.map(({ l, workplace, delivery, donationRegion, taken }) => ({
     status: l.status,
+    offered: l.status === 'published' && !hasEnded(l.endsOn),
     listing: {
       id: l.id,
       version: l.version,
@@ -297,7 +300,7 @@ async function storeListingMatches(listingId: string, rows: ReturnType<typeof ro
 export async function scoreListing(listingId: string, options: { top?: number } = {}): Promise<ScoreListingResult> {
   const [row] = await loadListings(db, [listingId])
   if (!row) return { status: 'missing', candidates: 0, stored: 0 }
-  if (row.status !== 'published') {
+  if (!row.offered) {
     await removeListingMatches(listingId)
     return { status: 'removed', candidates: 0, stored: 0 }
   }
@@ -322,7 +325,7 @@ async function candidateListingIds(executor: Executor, s: Subject): Promise<stri
       left join job_details j on j.listing_id = l.id
       left join training_details t on t.listing_id = l.id
       left join donation_details d on d.listing_id = l.id
-    where l.status = 'published'
+    where l.status = 'published' and ${notEnded(sql`l.ends_on`)}
       and l.categories && ${sql.param(categories)}::text[]
       and (coalesce(j.workplace_region_code, d.delivery_region_code, l.region_code) like ${province + '%'}
            or (l.kind = 'job' and 'remote_possible' = any(l.accommodations))
@@ -378,6 +381,7 @@ export async function scoreHousehold(householdId: string): Promise<ScoreHousehol
             inArray(listings.id, ids),
             or(
               ne(listings.status, 'published'),
+              sql`not ${notEnded(listings.endsOn)}`,
               and(
                 isNotNull(listings.capacity),
                 sql`${listings.capacity} <= (select count(*) from ${applications} a
@@ -412,7 +416,7 @@ export async function rescoreBatch(runId: string, batchSize: number) {
   const next = await db
     .select({ id: listings.id })
     .from(listings)
-    .where(and(eq(listings.status, 'published'), run!.cursor ? gt(listings.id, run!.cursor) : undefined))
+    .where(and(eq(listings.status, 'published'), notEnded(listings.endsOn), run!.cursor ? gt(listings.id, run!.cursor) : undefined))
     .orderBy(asc(listings.id))
     .limit(batchSize)
   for (const l of next) {
@@ -472,7 +476,7 @@ export async function planRescore(runId: string, chunkSize: number): Promise<{ f
       const ids = await tx
         .select({ id: listings.id })
         .from(listings)
-        .where(and(eq(listings.status, 'published'), run!.cursor ? gt(listings.id, run!.cursor) : undefined))
+        .where(and(eq(listings.status, 'published'), notEnded(listings.endsOn), run!.cursor ? gt(listings.id, run!.cursor) : undefined))
         .orderBy(asc(listings.id))
       const chunks = []
       for (let i = 0, c = 0; i < ids.length; i += chunkSize, c++) {
@@ -518,7 +522,7 @@ export async function rescoreChunk(runId: string, chunk: number) {
   let scored = 0
   for (let i = 0; i < ids.length; i += 100) {
     for (const row of await loadListings(db, ids.slice(i, i + 100).map((r) => r.id))) {
-      if (row.status !== 'published') continue
+      if (!row.offered) continue
       const { top } = topMatches(pop, row.listing, ctx, TOP_PER_LISTING, true)
       await storeListingMatches(row.listing.id, top.map((s) => rowOf(row.listing, s)), { asyncCommit: true })
       scored++

@@ -7,6 +7,7 @@ import { processPurgeExpiredSessions } from './system/purge-expired-sessions'
 import { SEARCH_QUEUE, searchJobs } from '../queues/search'
 import { processDetectDuplicates } from './search/detect-duplicates'
 import { processSyncListing } from './search/sync-listing'
+import { processWithdrawEndedListings } from './search/withdraw-ended-listings'
 import { MATCHING_QUEUE, matchingJobs } from '../queues/matching'
 import { processRemoveListingMatches } from './matching/remove-listing-matches'
 import { processRescoreAll } from './matching/rescore-all'
@@ -34,6 +35,7 @@ export const processors: Record<string, Record<string, Processor>> = {
   [SEARCH_QUEUE]: {
     [searchJobs.syncListing]: processSyncListing,
     [searchJobs.detectDuplicates]: processDetectDuplicates,
+    [searchJobs.withdrawEndedListings]: processWithdrawEndedListings,
   },
   [MATCHING_QUEUE]: {
     [matchingJobs.scoreListing]: processScoreListing,

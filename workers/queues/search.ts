@@ -7,6 +7,8 @@ export const searchJobs = {
   syncListing: 'sync-listing',
   /** Compare a just-published listing with other organizations' active listings. */
   detectDuplicates: 'detect-duplicates',
+  /** Daily: listings past their end date leave the index and lose their matches. */
+  withdrawEndedListings: 'withdraw-ended-listings',
 } as const
 
 /** One job per listing version: enqueuing the same change twice is one job. */

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { getPublicListing } from '~/models/listing.server'
 import { listSkillChoices } from '~/models/listing.server'
+import { hasEnded } from '~/models/listing-dates'
 import { regionPathNames } from '~/models/region.server'
 
 export const handle = { i18n: ['common', 'listings'], titleKey: 'listings:browse.title', pageTitle: (data: unknown) => (data as { listing?: { title?: string } } | undefined)?.listing?.title }
@@ -14,12 +15,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const codes = [listing.regionCode, d.workplaceRegionCode, d.deliveryRegionCode].filter((c): c is string => typeof c === 'string')
   const [names, skills] = await Promise.all([regionPathNames(codes), listSkillChoices()])
   const skillNames = Object.fromEntries(skills.map((s) => [s.code, { zh: s.nameZh, en: s.nameEn }]))
-  return json({ listing, regionNames: Object.fromEntries(names), skillNames })
+  return json({ listing, ended: hasEnded(listing.endsOn), regionNames: Object.fromEntries(names), skillNames })
 }
 
 export default function ListingDetail() {
   const { t, i18n } = useTranslation(['listings', 'common'])
-  const { listing, regionNames, skillNames } = useLoaderData<typeof loader>()
+  const { listing, ended, regionNames, skillNames } = useLoaderData<typeof loader>()
   const d = listing.details as Record<string, string | number | boolean | null>
   const skill = (code: string) => (i18n.language === 'en' ? skillNames[code]?.en : skillNames[code]?.zh) ?? code
   const row = (label: string, value: React.ReactNode) => (value === null || value === undefined || value === '' ? null : (
@@ -35,10 +36,15 @@ export default function ListingDetail() {
       </p>
       <h1>{listing.title}</h1>
       {listing.status === 'paused' ? <p className="notice">{t('listings:detail.paused')}</p> : null}
+      {ended ? (
+        <p className="notice" data-testid="listing-ended">
+          {t('listings:detail.ended', { date: listing.endsOn })}
+        </p>
+      ) : null}
       {listing.kind === 'donation' || listing.kind === 'project' ? (
         <p className="button-row">
           <Link to={`/funds/${listing.id}`}>{t('listings:detail.funds_link')}</Link>
-          {listing.status === 'published' ? (
+          {listing.status === 'published' && !ended ? (
             <Link to={`/donor/pledge/${listing.id}`} className="button">
               {t('listings:detail.pledge_link')}
             </Link>
