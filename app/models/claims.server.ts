@@ -9,8 +9,8 @@ import type { Executor } from '@db/client'
 import { listings, milestoneSubmissions, organizations, projectClaims, projectDetails, projectMilestones } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import { existingEscrowAccount, FlowError, organizationMoneyAccount, type Actor } from './donations.server'
-import { createTransfers, getAccount, parseAmount, type TransferInput } from './ledger.server'
+import { existingEscrowAccount, FlowError, openLiveHolds, organizationMoneyAccount, type Actor } from './donations.server'
+import { createTransfers, lockAccounts, parseAmount, type TransferInput } from './ledger.server'
 import { ledgerTransfers } from '@db/schema'
 import { sql } from 'drizzle-orm'
 
@@ -60,9 +60,14 @@ export async function decideClaim(actor: Actor, claimId: string, approve: boolea
   return defaultDb.transaction(async (tx) => {
     const [claim] = await tx.select().from(projectClaims).where(eq(projectClaims.id, claimId)).for('update')
     if (!claim) throw new FlowError('claim_not_found')
-    const { details } = await requireProjectOwner(tx, actor, claim.listingId)
+    await requireProjectOwner(tx, actor, claim.listingId)
     if (claim.status !== 'pending') throw new FlowError('claim_not_pending')
     if (approve) {
+      // The project's details row is the lock every approval of this project takes before summing
+      // the approved budgets: two approvals at once then sum one after the other, never both
+      // under the budget each on its own.
+      const [details] = await tx.select().from(projectDetails).where(eq(projectDetails.listingId, claim.listingId)).for('update')
+      if (!details) throw new FlowError('project_not_found')
       const approved = await tx.select().from(projectClaims).where(and(eq(projectClaims.listingId, claim.listingId), eq(projectClaims.status, 'approved')))
       const committed = approved.reduce((s, c) => s.plus(c.budget), new Decimal(claim.budget))
       if (committed.gt(details.budget)) throw new FlowError('budget_exceeds_project', { budget: new Decimal(details.budget).toFixed(2) })
@@ -120,18 +125,24 @@ export async function reviewSubmission(actor: Actor, submissionId: string, input
     const [milestone] = await tx.select().from(projectMilestones).where(eq(projectMilestones.id, submission.milestoneId))
     const due = milestoneAmount(claim!.budget, milestone!.budgetSharePercent)
     // Nobody ever pledged to the project: nothing to pay (and no escrow account to create for it).
-    const escrow = await existingEscrowAccount(tx, claim!.listingId)
-    if (!escrow) throw new FlowError('escrow_empty')
-    const locked = (await getAccount(tx, escrow.id))!
-    let available = new Decimal(locked.creditsPosted).minus(locked.debitsPosted).minus(locked.debitsPending)
+    const found = await existingEscrowAccount(tx, claim!.listingId)
+    if (!found) throw new FlowError('escrow_empty')
+    const org = await organizationMoneyAccount(tx, claim!.organizationId)
+    const now = new Date()
+    // The escrow row is locked before what it holds is read, so two approvals at once pay one
+    // after the other from the balance the first left (never both from the same money). The
+    // donors' accounts of the holds that may be posted are locked in the same sorted statement:
+    // createTransfers locks lower id first, and so does this, so a concurrent pledge, withdrawal
+    // or expiry void of this escrow cannot deadlock with the approval.
+    const candidates = await openLiveHolds(tx, found.id, now)
+    const locked = await lockAccounts(tx, [found.id, org.id, ...candidates.map((h) => h.debitAccountId)])
+    const escrow = locked.get(found.id)!
+    let available = new Decimal(escrow.creditsPosted).minus(escrow.debitsPosted).minus(escrow.debitsPending)
     const batch: TransferInput[] = []
     if (available.lt(due)) {
-      const now = new Date()
-      const holds = await tx
-        .select()
-        .from(ledgerTransfers)
-        .where(and(eq(ledgerTransfers.creditAccountId, escrow.id), eq(ledgerTransfers.pending, true), sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${ledgerTransfers.id})`, sql`(${ledgerTransfers.expiresAt} is null or ${ledgerTransfers.expiresAt} > ${now.toISOString()})`))
-        .orderBy(asc(ledgerTransfers.seq))
+      // Read again under the locks: a hold resolved meanwhile is gone; one from a donor whose
+      // account is not locked (pledged after the first read) waits for a later approval.
+      const holds = (await openLiveHolds(tx, escrow.id, now)).filter((h) => locked.has(h.debitAccountId))
       for (const h of holds) {
         if (available.gte(due)) break
         batch.push({ id: `release-${h.id}`, code: 'release', postPending: true, pendingId: h.id, listingId: claim!.listingId, milestoneId: milestone!.id, claimId: claim!.id, actorId: actor.id })
@@ -140,10 +151,11 @@ export async function reviewSubmission(actor: Actor, submissionId: string, input
     }
     const paid = Decimal.min(due, available)
     if (paid.lte(0)) throw new FlowError('escrow_empty')
-    const org = await organizationMoneyAccount(tx, claim!.organizationId)
-    const payoutId = `milestone-${claim!.id}-${milestone!.id}`
+    // One payout id per submission: a retry of this approval finds its own transfer, and a new
+    // submission after a refused one gets a new id (a failed id stays failed, by design).
+    const payoutId = `milestone-${submission.id}`
     batch.push({ id: payoutId, code: 'payout', debitAccountId: escrow.id, creditAccountId: org.id, amount: paid, listingId: claim!.listingId, milestoneId: milestone!.id, claimId: claim!.id, actorId: actor.id })
-    await createTransfers(batch, { tx })
+    await createTransfers(batch, { tx, now })
     const [approved] = await tx
       .update(milestoneSubmissions)
       .set({ status: 'approved', reviewNote: input.note ?? null, reviewedAt: new Date(), reviewedById: actor.id, payoutTransferId: payoutId })
@@ -172,12 +184,20 @@ export async function claimsOfOrganization(organizationId: string, executor: Exe
     .orderBy(asc(projectClaims.createdAt))
 }
 
-/** Milestones with every submission (and payout) per claim: the project's history. */
+/**
+ * Milestones with every submission (and payout): the project's public history, shown to anyone
+ * on /funds. Only what the public needs: which organization, when, the review's outcome and the
+ * amount paid. Never the evidence, the review note or who submitted or reviewed (user ids).
+ */
 export async function milestoneHistory(listingId: string, executor: Executor = defaultDb) {
-  const milestones = await executor.select().from(projectMilestones).where(eq(projectMilestones.listingId, listingId)).orderBy(asc(projectMilestones.seq))
+  const milestones = await executor
+    .select({ id: projectMilestones.id, seq: projectMilestones.seq, title: projectMilestones.title, dueOn: projectMilestones.dueOn, budgetSharePercent: projectMilestones.budgetSharePercent })
+    .from(projectMilestones)
+    .where(eq(projectMilestones.listingId, listingId))
+    .orderBy(asc(projectMilestones.seq))
   const subs = milestones.length
     ? await executor
-        .select({ s: milestoneSubmissions, amount: ledgerTransfers.amount, organizationName: organizations.name })
+        .select({ milestoneId: milestoneSubmissions.milestoneId, status: milestoneSubmissions.status, createdAt: milestoneSubmissions.createdAt, amount: ledgerTransfers.amount, organizationName: organizations.name })
         .from(milestoneSubmissions)
         .innerJoin(projectClaims, eq(projectClaims.id, milestoneSubmissions.claimId))
         .innerJoin(organizations, eq(organizations.id, projectClaims.organizationId))
@@ -185,7 +205,32 @@ export async function milestoneHistory(listingId: string, executor: Executor = d
         .where(inArray(milestoneSubmissions.milestoneId, milestones.map((m) => m.id)))
         .orderBy(asc(milestoneSubmissions.createdAt))
     : []
-  return milestones.map((m) => ({ ...m, submissions: subs.filter((x) => x.s.milestoneId === m.id).map((x) => ({ ...x.s, paid: x.amount ? new Decimal(x.amount).toFixed(2) : null, organizationName: x.organizationName })) }))
+  return milestones.map((m) => ({
+    ...m,
+    submissions: subs
+      .filter((x) => x.milestoneId === m.id)
+      .map((x) => ({ organizationName: x.organizationName, createdAt: x.createdAt, status: x.status, paid: x.amount ? new Decimal(x.amount).toFixed(2) : null })),
+  }))
+}
+
+/** A claim's own milestones with its submissions, review notes included: for the claiming organization only. */
+export async function claimMilestoneHistory(claimId: string, executor: Executor = defaultDb) {
+  const [claim] = await executor.select({ listingId: projectClaims.listingId }).from(projectClaims).where(eq(projectClaims.id, claimId))
+  if (!claim) return []
+  const milestones = await executor.select().from(projectMilestones).where(eq(projectMilestones.listingId, claim.listingId)).orderBy(asc(projectMilestones.seq))
+  const subs = await executor
+    .select({ id: milestoneSubmissions.id, milestoneId: milestoneSubmissions.milestoneId, status: milestoneSubmissions.status, reviewNote: milestoneSubmissions.reviewNote, amount: ledgerTransfers.amount })
+    .from(milestoneSubmissions)
+    .leftJoin(ledgerTransfers, eq(ledgerTransfers.id, milestoneSubmissions.payoutTransferId))
+    .where(eq(milestoneSubmissions.claimId, claimId))
+    .orderBy(asc(milestoneSubmissions.createdAt))
+  return milestones.map((m) => ({
+    id: m.id,
+    title: m.title,
+    dueOn: m.dueOn,
+    budgetSharePercent: m.budgetSharePercent,
+    submissions: subs.filter((s) => s.milestoneId === m.id).map((s) => ({ id: s.id, status: s.status, reviewNote: s.reviewNote, paid: s.amount ? new Decimal(s.amount).toFixed(2) : null })),
+  }))
 }
 
 /** Claims on the organization's own projects waiting for its decision. */

@@ -142,6 +142,18 @@ export async function getOrCreateAccount(executor: Executor, key: AccountKey): P
   return created!
 }
 
+/**
+ * Locks accounts FOR UPDATE in one statement, lower id first: the order createTransfers() locks
+ * in, so a flow that must read a balance under lock before deciding its transfers (and then
+ * posts them) never deadlocks with another transfer on the same accounts. Returns the locked rows.
+ */
+export async function lockAccounts(tx: Executor, ids: string[]): Promise<Map<string, Account>> {
+  const sorted = [...new Set(ids)].sort()
+  if (!sorted.length) return new Map()
+  const rows = await tx.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, sorted)).orderBy(asc(ledgerAccounts.id)).for('update')
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
 export async function getAccount(executor: Executor, id: string) {
   const [row] = await executor.select().from(ledgerAccounts).where(eq(ledgerAccounts.id, id))
   return row
@@ -208,6 +220,13 @@ function pgError(error: unknown): PgError | undefined {
 
 class DuplicateIdRace extends Error {}
 
+/**
+ * An overdraft refused by the database's CHECK constraint (a concurrent writer got there between
+ * our check and our update): the figures are not known there. i18next's context picks the
+ * catalog's `exceeds_credits_unknown` message, which names none, instead of showing "?".
+ */
+const OVERDRAFT_UNKNOWN = { context: 'unknown' } as const
+
 function sameRefs(existing: Transfer, input: TransferInput) {
   return (
     (input.listingId ?? null) === existing.listingId &&
@@ -263,7 +282,7 @@ type Planned = { input: TransferInput; values: typeof ledgerTransfers.$inferInse
  */
 class Batch {
   private readonly existing = new Map<string, Transfer>()
-  private readonly failed = new Map<string, string>()
+  private readonly failed = new Map<string, { reason: string; params: Record<string, string | number> }>()
   private readonly pendings = new Map<string, Transfer>()
   private readonly resolvedBy = new Map<string, string>()
   private readonly accounts = new Map<string, Account>()
@@ -291,7 +310,7 @@ class Batch {
         if (ids.includes(row.id)) this.existing.set(row.id, row)
         if (row.pending) this.pendings.set(row.id, row)
       }
-      for (const row of failed) this.failed.set(row.id, row.reason)
+      for (const row of failed) this.failed.set(row.id, { reason: row.reason, params: (row.params ?? {}) as Record<string, string | number> })
     }
     const accountIds = new Set<string>()
     for (const i of inputs) {
@@ -344,7 +363,7 @@ class Batch {
     const inBatch = this.plannedById.get(input.id)
     if (inBatch) return { planned: inBatch, existing: compareWithExisting(inBatch.values as Transfer, input) }
     const failed = this.failed.get(input.id)
-    if (failed) throw new LedgerError('previously_failed', { reason: failed }, input.id)
+    if (failed) throw new LedgerError('previously_failed', { ...failed.params, reason: failed.reason }, input.id)
 
     const resolving = !!(input.postPending || input.voidPending)
     let pending: Transfer | undefined
@@ -496,8 +515,8 @@ class Batch {
       const first = this.planned[0]!.input.id
       if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') throw new LedgerError('pending_already_resolved', {}, first)
       if (pg?.code === '23505' && constraint === 'ledger_transfers_pkey') throw new DuplicateIdRace()
-      if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', { amount: '?', available: '?' }, first)
-      if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', { amount: '?' }, first)
+      if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', OVERDRAFT_UNKNOWN, first)
+      if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', OVERDRAFT_UNKNOWN, first)
       throw error
     }
     return written
@@ -631,13 +650,20 @@ type PostOutcome =
   | { status: 'error'; code: LedgerErrorCode; params: Record<string, string | number> }
   | { status: 'race' }
 
-function pgRefusal(error: unknown, transferId: string): LedgerError | undefined {
+export function pgRefusal(error: unknown, transferId: string): LedgerError | undefined {
   const pg = pgError(error)
   const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
   if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') return new LedgerError('pending_already_resolved', {}, transferId)
-  if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) return new LedgerError('exceeds_credits', { amount: '?', available: '?' }, transferId)
-  if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) return new LedgerError('exceeds_debits', { amount: '?' }, transferId)
+  if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) return new LedgerError('exceeds_credits', OVERDRAFT_UNKNOWN, transferId)
+  if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) return new LedgerError('exceeds_debits', OVERDRAFT_UNKNOWN, transferId)
   return undefined
+}
+
+/** The params a sticky failure was recorded with (the fast path's function returns only its reason). */
+async function withFailureParams(executor: Executor, outcome: PostOutcome, transferId: string): Promise<PostOutcome> {
+  if (outcome.status !== 'error' || outcome.code !== 'previously_failed') return outcome
+  const [row] = await executor.select({ params: ledgerFailedTransfers.params }).from(ledgerFailedTransfers).where(eq(ledgerFailedTransfers.id, transferId))
+  return { ...outcome, params: { ...((row?.params ?? {}) as Record<string, string | number>), ...outcome.params } }
 }
 
 /** created/existing → the transfer; error → LedgerError; race → undefined (look again). */
@@ -659,7 +685,7 @@ async function postOne(input: TransferInput, amount: Decimal | null, executor: E
         ${!!input.pending}, ${!!input.postPending}, ${!!input.voidPending}, ${input.pendingId ?? null}::varchar, ${input.timeoutSeconds ?? null}::int,
         ${input.listingId ?? null}::uuid, ${input.lotId ?? null}::uuid, ${input.milestoneId ?? null}::uuid, ${input.claimId ?? null}::uuid,
         ${input.actorId ?? null}::uuid, ${input.note ?? null}::text, ${now.toISOString()}::timestamptz) as r`)
-      outcome = [...rows][0]!.r
+      outcome = await withFailureParams(executor, [...rows][0]!.r, input.id)
     } catch (error) {
       throw pgRefusal(error, input.id) ?? error
     }
@@ -744,7 +770,7 @@ async function runCoalesced(batch: Waiter[]) {
   await Promise.all(
     batch.map(async (w, i) => {
       try {
-        const transfer = settle(w.input, outcomes[i]!)
+        const transfer = settle(w.input, await withFailureParams(defaultDb, outcomes[i]!, w.input.id))
         if (transfer) w.resolve(transfer)
         else await alone(w)
       } catch (error) {
@@ -809,6 +835,14 @@ export async function voidExpiredHolds(now = new Date()): Promise<number> {
 /** One round of voidExpiredHolds: the voids and their audit entries in one transaction. Returns how many it voided. */
 async function voidHoldsAudited(ids: string[], now: Date) {
   return defaultDb.transaction(async (tx) => {
+    // Every account of the round locked up front in one statement, lower id first (the order every
+    // other transfer locks in). Voiding hold after hold in savepoints would otherwise gather the
+    // locks in expiry order while keeping them all, and deadlock with a pledge locking in id order.
+    const accounts = await tx
+      .select({ debit: ledgerTransfers.debitAccountId, credit: ledgerTransfers.creditAccountId })
+      .from(ledgerTransfers)
+      .where(inArray(ledgerTransfers.id, ids))
+    await lockAccounts(tx, accounts.flatMap((a) => [a.debit, a.credit]))
     const results = await createTransfers(
       ids.map((id) => ({ id: `void-expired-${id}`.slice(0, 128), code: 'refund' as const, voidPending: true, pendingId: id })),
       { linked: false, now, tx },

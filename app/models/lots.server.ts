@@ -11,7 +11,7 @@ import type { Executor, Transaction } from '@db/client'
 import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import { FlowError, isOutlier, type Actor } from './donations.server'
+import { FlowError, isOutlier, retryTransient, type Actor } from './donations.server'
 import { caseworkerPrefixes } from './household.server'
 import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, parseAmount } from './ledger.server'
 
@@ -27,7 +27,8 @@ function householdItemAccount(tx: Executor, ledger: string, householdId: string)
   return getOrCreateAccount(tx, { ledger, code: 'household', ownerType: 'household', ownerId: householdId })
 }
 function writeOffAccount(tx: Executor, ledger: string, organizationId: string) {
-  return getOrCreateAccount(tx, { ledger, code: 'write_off', ownerType: 'organization', ownerId: organizationId })
+  // Only ever credited (a correction debits at most what a write-off put in): never below zero.
+  return getOrCreateAccount(tx, { ledger, code: 'write_off', ownerType: 'organization', ownerId: organizationId, debitsMustNotExceedCredits: true })
 }
 
 /** Masks a name to surname + 某 (two-character compound surnames kept whole). */
@@ -53,6 +54,10 @@ export type RegisterLotInput = {
 /** A donor registers a lot; it enters the organization's stock for that lot in one step. */
 export async function registerLot(donor: Actor, input: RegisterLotInput) {
   if (donor.role !== 'donor') throw new FlowError('not_donor')
+  return retryTransient(() => registerLotOnce(donor, input))
+}
+
+async function registerLotOnce(donor: Actor, input: RegisterLotInput) {
   return defaultDb.transaction(async (tx) => {
     if (input.listingId) {
       const [l] = await tx
@@ -60,6 +65,9 @@ export async function registerLot(donor: Actor, input: RegisterLotInput) {
         .from(listings)
         .innerJoin(donationDetails, eq(donationDetails.listingId, listings.id))
         .where(eq(listings.id, input.listingId))
+        // FOR SHARE until the lot is registered: a close of the listing waits for it, and a lot
+        // registered after the close reads the listing closed.
+        .for('share', { of: listings })
       if (!l || l.organizationId !== input.organizationId || l.itemKind === null) throw new FlowError('listing_not_in_kind')
       if (l.status !== 'published') throw new FlowError('listing_not_open')
     }
@@ -157,7 +165,7 @@ export async function distributeLot(actor: Actor, lotId: string, allocations: Al
       const past = await tx.select({ amount: ledgerTransfers.amount }).from(ledgerTransfers).where(and(eq(ledgerTransfers.debitAccountId, stock.id), eq(ledgerTransfers.pending, true)))
       for (const a of allocations) {
         const m = isOutlier(parseAmount(a.quantity, scale), past.map((p) => new Decimal(p.amount)))
-        if (m) return { status: 'needs_confirmation' as const, median: m.toFixed(), quantity: a.quantity }
+        if (m) return { status: 'needs_confirmation' as const, median: m.toFixed(), quantity: a.quantity, unit: lot.itemUnit, kind: lot.itemKind }
       }
     }
     const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -234,7 +242,8 @@ export async function writeOffLot(actor: Actor, lotId: string, input: { key: str
     const [result] = await createTransfers([{ id, code: 'write_off', debitAccountId: stock.id, creditAccountId: target.id, amount: input.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id, note: input.reason }], { tx })
     if (!result!.ok) throw result!.error
     await tx.insert(writeOffs).values({ transferId: id, lotId: lot.id, reason: input.reason, note: input.note ?? '', recordedById: actor.id }).onConflictDoNothing()
-    await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.write_off', entityType: 'lot', entityId: lot.id, after: { quantity: input.quantity, reason: input.reason } })
+    // A replay of the same form finds the write-off already recorded: audited once, when it happened.
+    if (result!.created) await recordAudit(tx, { actor: { id: actor.id }, action: 'ledger.write_off', entityType: 'lot', entityId: lot.id, after: { quantity: input.quantity, reason: input.reason } })
     return result!.transfer
   })
 }
@@ -341,11 +350,13 @@ export async function caseworkerHandOver(actor: Actor, lotId: string, input: { h
     const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
     if (!uuidRe.test(input.householdId)) throw new FlowError('household_not_in_region')
     const [household] = await tx
-      .select({ id: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName })
+      .select({ id: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName, consentGiven: households.consentGiven })
       .from(households)
       .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
       .where(eq(households.id, input.householdId))
     if (!household || !prefixes.some((p) => household.regionCode.startsWith(p)) || !household.regionCode.startsWith(delivery)) throw new FlowError('household_not_in_region')
+    // The same consent the organization's path (distributeLot) requires: without it nothing is handed over.
+    if (!household.consentGiven) throw new FlowError('household_no_consent')
     const lot = row.lot
     const stock = await stockAccount(tx, lot)
     const target = await householdItemAccount(tx, lot.ledger, household.id)

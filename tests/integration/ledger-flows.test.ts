@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { households } from '@db/schema'
+import { db } from '~/utils/db.server'
 import { decideClaim, milestoneHistory, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, listingMoneyTotals, listingPledges, pledgeMoney, releaseDonationListing, withdrawPledge } from '~/models/donations.server'
 import { isLedgerError } from '~/models/ledger.server'
@@ -227,6 +230,9 @@ describe('choosing recipients', () => {
     const elsewhere = actor({ id: (await makeCaseworker('6211')).id, organizationId: null }, 'caseworker')
     await flowError(caseworkerHandOver(elsewhere, lot.id, { householdId: far.id, quantity: '2', key: randomUUID() }), 'lot_not_in_region')
     await flowError(caseworkerHandOver(actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member'), lot.id, { householdId: mine.id, quantity: '2', key: randomUUID() }), 'not_caseworker')
+    // Without the household's consent nothing is handed over (the organization's path requires it too).
+    await flowError(caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key: randomUUID() }), 'household_no_consent')
+    await db.update(households).set({ consentGiven: true }).where(eq(households.id, mine.id))
     const key = randomUUID()
     const d = await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })
     expect((await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })).id).toBe(d.id) // a double submit is one hand-over

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { households } from '@db/schema'
+import { db } from '~/utils/db.server'
 import { pledgeMoney } from '~/models/donations.server'
 import { registerLot } from '~/models/lots.server'
 import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
@@ -103,6 +106,8 @@ describe('ledger pages without JavaScript', () => {
     const lot = await registerLot({ id: donor.id, role: 'donor', organizationId: null }, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '12', condition: 'new' })
     const cw = await makeCaseworker('5226')
     const household = await makeHousehold({ regionCode: '522634101001', members: [{ fullName: '龙阿妹' }] }, cw)
+    // A hand-over needs the household's consent (as the organization's path does).
+    await db.update(households).set({ consentGiven: true }).where(eq(households.id, household.id))
     const c = new TestClient('zh-CN')
     await c.logIn(cw.username, cw.password)
     const page = textOf(await (await c.get('/caseworker/receipts')).text())

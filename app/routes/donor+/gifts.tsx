@@ -1,10 +1,11 @@
+import Decimal from 'decimal.js'
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { FlowChart } from '~/components/flow-chart'
-import { withdrawPledge } from '~/models/donations.server'
+import { escrowReturnsTo, withdrawPledge } from '~/models/donations.server'
 import { donorTrace } from '~/models/trace.server'
 import { requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
@@ -13,7 +14,20 @@ export const handle = { i18n: ['common', 'ledger'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'donor')
-  return json(await donorTrace(user.id))
+  const [trace, returns] = await Promise.all([donorTrace(user.id), escrowReturnsTo(user.id)])
+  // What a closed project sent back from its escrow (the part of posted pledges no milestone used):
+  // in the money diagram (listing → returned), the timeline and its own table.
+  const flows = trace.flows.map((f) => ({ ...f, links: [...f.links] }))
+  let money = flows.find((f) => f.key === 'money')
+  if (returns.length && !money) flows.unshift((money = { key: 'money', kind: 'money', unit: 'CNY', links: [] }))
+  for (const r of returns) {
+    const source = `listing:${r.title}`
+    const found = money!.links.find((l) => l.source === source && l.target === 'state:returned')
+    if (found) found.value = new Decimal(found.value).plus(r.amount).toDecimalPlaces(2).toNumber()
+    else money!.links.push({ source, target: 'state:returned', value: new Decimal(r.amount).toNumber() })
+  }
+  const timeline = [...trace.timeline, ...returns.map((r) => ({ at: r.createdAt, event: 'escrow_returned', what: r.title, amount: r.amount, unit: 'CNY' }))].sort((a, b) => b.at.localeCompare(a.at))
+  return json({ ...trace, flows, timeline, returns })
 }
 
 const WithdrawForm = z.object({ intent: z.literal('withdraw'), pledgeId: z.string().min(1).max(128) })
@@ -32,7 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Gifts() {
   const { t, i18n } = useTranslation('ledger')
-  const { money, items, flows, timeline } = useLoaderData<typeof loader>()
+  const { money, items, flows, timeline, returns } = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>() as { ok: true } | { ok: false; error: { key: string; params: Record<string, string | number> } } | undefined
   const date = (iso: string) => new Date(iso).toLocaleString(i18n.language, { timeZone: 'Asia/Shanghai' })
   const label = useCallback(
@@ -90,6 +104,27 @@ export default function Gifts() {
                       </Form>
                     ) : null}
                   </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      {returns.length ? (
+        <section className="panel">
+          <h2>{t('donor.escrow_returns')}</h2>
+          <p className="muted">{t('donor.escrow_returns_lead')}</p>
+          <table data-testid="escrow-returns">
+            <tbody>
+              {returns.map((r) => (
+                <tr key={r.id} data-state="returned">
+                  <td>{date(r.createdAt)}</td>
+                  <td>
+                    <a href={`/funds/${r.listingId}`}>{r.title}</a>
+                  </td>
+                  <td className="num">¥{r.amount}</td>
+                  <td>{t('states.returned')}</td>
                 </tr>
               ))}
             </tbody>

@@ -26,7 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     money: publicMoney,
     items,
     pledges: pledges.map((p) => ({ ...p, createdAt: p.createdAt.toISOString(), deadline: p.deadline?.toISOString() ?? null })),
-    milestones,
+    // Public: organization, milestone, date, outcome and amount paid; no evidence, notes or user ids.
+    milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.dueOn, budgetSharePercent: m.budgetSharePercent, submissions: m.submissions.map((s) => ({ organizationName: s.organizationName, createdAt: s.createdAt.toISOString(), status: s.status, paid: s.paid })) })),
     claims: claims.map((c) => ({ organizationName: c.organizationName, status: c.claim.status, budget: c.claim.budget })),
     canPledge: user?.role === 'donor' && listing.status === 'published',
   })
@@ -117,9 +118,9 @@ export default function Funds() {
                 <strong>{m.title}</strong> · {t('project.share', { share: m.budgetSharePercent })} · {t('project.due', { date: m.dueOn })}
                 {m.submissions.length === 0 ? <div className="muted">{t('project.no_submissions')}</div> : null}
                 <ul>
-                  {m.submissions.map((s) => (
-                    <li key={s.id}>
-                      {t('project.submission', { org: s.organizationName, date: date(s.createdAt as unknown as string), status: t(`project.submission_status.${s.status}`) })}
+                  {m.submissions.map((s, i) => (
+                    <li key={i}>
+                      {t('project.submission', { org: s.organizationName, date: date(s.createdAt), status: t(`project.submission_status.${s.status}`) })}
                       {s.paid ? ` · ${t('project.paid', { amount: s.paid })}` : ''}
                     </li>
                   ))}

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-r
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { claimsOfOrganization, milestoneHistory, openProjects, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
+import { claimMilestoneHistory, claimsOfOrganization, openProjects, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
 import { refusal } from '~/utils/ledger-errors.server'
 import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
@@ -27,12 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       status: c.claim.status,
       budget: c.claim.budget,
       listingId: c.claim.listingId,
-      milestones: (await milestoneHistory(c.claim.listingId)).map((m) => ({
+      milestones: (await claimMilestoneHistory(c.claim.id)).map((m) => ({
         id: m.id,
         title: m.title,
         share: m.budgetSharePercent,
         dueOn: m.dueOn,
-        submissions: m.submissions.filter((s) => s.claimId === c.claim.id).map((s) => ({ id: s.id, status: s.status, paid: s.paid, note: s.reviewNote })),
+        submissions: m.submissions.map((s) => ({ id: s.id, status: s.status, paid: s.paid, note: s.reviewNote })),
       })),
     })),
   )

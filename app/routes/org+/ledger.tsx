@@ -102,7 +102,8 @@ export async function action({ request }: ActionFunctionArgs) {
         }
         const r = await distributeLot(actor, input.lotId, allocations, { key: input.key, confirmOutlier: input.confirmOutlier === 'yes' })
         if (r.status === 'needs_confirmation') {
-          return json({ ok: false as const, error: { key: 'ledger:pledge.confirm_outlier', params: { amount: r.quantity, median: r.median } } }, { status: 400 })
+          // Items, not money: the question names the quantity and its unit, never a ¥ amount.
+          return json({ ok: false as const, error: { key: 'ledger:org.confirm_outlier_items', params: { quantity: r.quantity, median: r.median, unit: r.unit } } }, { status: 400 })
         }
         break
       }
