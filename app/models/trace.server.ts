@@ -8,9 +8,11 @@ import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { distributions, ledgerLots, listings, organizations } from '@db/schema'
 import { db } from '~/utils/db.server'
 import { regionPathNames } from './region.server'
+import { escrowReturnsTo } from './donations.server'
 import { lotPositions } from './lots.server'
 
-export type GiftState = 'held' | 'released' | 'delivered' | 'returned'
+/** `partly_returned`: paid on in part, the rest sent back when the listing closed. */
+export type GiftState = 'held' | 'released' | 'delivered' | 'partly_returned' | 'returned'
 
 export type MoneyGift = {
   id: string
@@ -77,12 +79,16 @@ export async function donorTrace(donorId: string) {
     where t.pending and t.code = 'pledge'
     order by t.seq`)
 
-  // Paid-out share per listing escrow (released into it vs paid on from it).
+  // Per listing escrow: released into it, paid on from it (payouts), and returned from it to donors
+  // when the listing closed with money left (refunds; not a delivery).
   const listingIds = [...new Set([...pledgeRows].map((r) => r.listing_id))]
   const escrowRows = listingIds.length
-    ? await db.execute<{ owner_id: string; released: string; paid: string }>(sql`
-        select owner_id, credits_posted::text released, debits_posted::text paid from ledger_accounts
-        where code = 'escrow' and owner_type = 'listing' and owner_id in (${sql.join(listingIds.map((id) => sql`${id}::uuid`), sql`, `)})`)
+    ? await db.execute<{ owner_id: string; released: string; paid: string; returned: string }>(sql`
+        select a.owner_id, a.credits_posted::text released,
+          coalesce((select sum(t.amount) from ledger_transfers t where t.debit_account_id = a.id and t.code = 'payout' and not t.pending), 0)::text paid,
+          coalesce((select sum(t.amount) from ledger_transfers t where t.debit_account_id = a.id and t.code = 'refund' and not t.pending and not t.void_pending), 0)::text returned
+        from ledger_accounts a
+        where a.code = 'escrow' and a.owner_type = 'listing' and a.owner_id in (${sql.join(listingIds.map((id) => sql`${id}::uuid`), sql`, `)})`)
     : []
   const escrow = new Map([...escrowRows].map((r) => [r.owner_id, r]))
   const payoutsByListing = listingIds.length
@@ -99,7 +105,11 @@ export async function donorTrace(donorId: string) {
     if (r.r_kind === 'void') state = 'returned'
     else if (r.r_kind === 'post') {
       const e = escrow.get(r.listing_id)
-      state = e && new Decimal(e.paid).gte(e.released) ? 'delivered' : 'released'
+      // Out of the escrow: paid on (delivered), sent back at the close (returned), or both (partly returned).
+      const paid = new Decimal(e?.paid ?? 0)
+      const returned = new Decimal(e?.returned ?? 0)
+      const out = e ? paid.plus(returned).gte(e.released) : false
+      state = !out ? 'released' : returned.isZero() ? 'delivered' : paid.isZero() ? 'returned' : 'partly_returned'
     }
     return {
       id: r.id,
@@ -183,7 +193,7 @@ export async function donorTrace(donorId: string) {
   }
   for (const listingId of listingIds) {
     const e = escrow.get(listingId)
-    const mine = money.filter((g) => g.listingId === listingId && (g.state === 'released' || g.state === 'delivered')).reduce((s, g) => s.plus(g.amount), new Decimal(0))
+    const mine = money.filter((g) => g.listingId === listingId && (g.state === 'released' || g.state === 'delivered' || g.state === 'partly_returned')).reduce((s, g) => s.plus(g.amount), new Decimal(0))
     if (!e || new Decimal(e.released).lte(0) || mine.lte(0)) continue
     const share = mine.div(e.released)
     const title = money.find((g) => g.listingId === listingId)!.title
@@ -229,6 +239,8 @@ export async function donorTraceCsv(donorId: string, labels: (key: string) => st
   const trace = await donorTrace(donorId)
   const rows: string[][] = []
   for (const g of trace.money) rows.push([g.createdAt, labels('money'), g.title, g.organizationName, g.amount, 'CNY', labels(`states.${g.state}`), ''])
+  // Money a closed listing's escrow sent back to this donor (the part no payout used).
+  for (const r of await escrowReturnsTo(donorId)) rows.push([r.createdAt, labels('money'), r.title, '', r.amount, 'CNY', labels('states.returned'), ''])
   for (const g of trace.items) {
     rows.push([g.createdAt, labels('items'), `${g.itemKind} (${g.listingTitle ?? ''})`, g.organizationName, g.quantity, g.itemUnit, labels(`states.${g.state}`), ''])
     for (const r of g.recipients) rows.push([g.createdAt, labels('distribution'), g.itemKind, g.organizationName, r.quantity, g.itemUnit, labels(r.confirmed ? 'states.delivered' : 'states.in_transit'), `${r.masked} ${r.region}`])

@@ -8,6 +8,7 @@ import { cancelListingFunds, donorMoneyAccount, FlowError, listingMoneyTotals, l
 import { ensureMoneyAsset } from '~/models/ledger.server'
 import { changeListingStatus } from '~/models/listing.server'
 import { checkLedger } from '~/models/reconciliation.server'
+import { donorTrace, donorTraceCsv } from '~/models/trace.server'
 import { loader as giftsLoader } from '~/routes/donor+/gifts'
 import { db } from '~/utils/db.server'
 import { makeMoneyDonationListing, makeProject } from '../factories/ledger'
@@ -122,6 +123,10 @@ describe('closing a project with money left in its escrow', () => {
     expect(data.returns).toEqual([expect.objectContaining({ listingId: listing.id, amount: '4900.00' })])
     expect(JSON.stringify(data.timeline)).toContain('"event":"escrow_returned"')
     expect(JSON.stringify(data.flows)).toContain('"target":"state:returned","value":4900')
+    // The pledge itself reads as partly returned (¥100 paid on, ¥4,900 back), not as delivered, and the CSV lists the return.
+    expect((await donorTrace(donors[0]!.id)).money.map((g) => [g.listingId, g.state])).toEqual([[listing.id, 'partly_returned']])
+    const csv = await donorTraceCsv(donors[0]!.id, (key) => key)
+    expect(csv).toContain('"4900.00","CNY","states.returned"')
     expect(await checkLedger()).toEqual([])
   })
 
