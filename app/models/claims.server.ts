@@ -3,6 +3,7 @@
  * and budget; the project owner approves one or several claimants; each milestone's budget
  * share of a claim is paid from the project's escrow only after its evidence is approved.
  */
+import { hasEnded, notEnded } from './listing-dates'
 import Decimal from 'decimal.js'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Executor } from '@db/client'
@@ -33,7 +34,7 @@ export async function submitClaim(actor: Actor, input: { listingId: string; plan
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, actor.organizationId!))
     if (!org || org.kind !== 'social_org' || !org.verifiedAt) throw new FlowError('not_social_org')
     const { listing, details } = await projectOf(tx, input.listingId)
-    if (listing.status !== 'published' || !details.claimOpen) throw new FlowError('claims_closed')
+    if (listing.status !== 'published' || !details.claimOpen || hasEnded(listing.endsOn)) throw new FlowError('claims_closed')
     if (listing.organizationId === org.id) throw new FlowError('own_project')
     const budget = parseAmount(input.budget, 2)
     if (budget.gt(details.budget)) throw new FlowError('budget_exceeds_project', { budget: new Decimal(details.budget).toFixed(2) })
@@ -264,7 +265,7 @@ export async function openProjects(organizationId: string, executor: Executor = 
     .from(listings)
     .innerJoin(projectDetails, eq(projectDetails.listingId, listings.id))
     .innerJoin(organizations, eq(organizations.id, listings.organizationId))
-    .where(and(eq(listings.status, 'published'), eq(projectDetails.claimOpen, true), sql`${listings.organizationId} <> ${organizationId}`))
+    .where(and(eq(listings.status, 'published'), notEnded(listings.endsOn), eq(projectDetails.claimOpen, true), sql`${listings.organizationId} <> ${organizationId}`))
     .orderBy(asc(listings.createdAt))
     .limit(100)
 }

@@ -3,6 +3,7 @@
  * account); delivery or a milestone releases it; cancellation, a deadline or the donor
  * returns it. Totals are always read from the ledger, never from counters.
  */
+import { hasEnded } from './listing-dates'
 import { randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
@@ -115,7 +116,8 @@ async function pledgeTarget(executor: Executor, listingId: string): Promise<Pled
   if (!row) throw new FlowError('listing_not_found')
   const accepts = (row.kind === 'donation' && row.donationType === 'money') || (row.kind === 'project' && row.budget !== null)
   if (!accepts) throw new FlowError('listing_not_money')
-  if (row.status !== 'published') throw new FlowError('listing_not_open')
+  // Past its end date a listing takes no new pledges (the message says: ended or not published).
+  if (row.status !== 'published' || hasEnded(row.endsOn)) throw new FlowError('listing_not_open')
   return row as PledgeTarget
 }
 

@@ -1,10 +1,13 @@
 // Listings past their end date: no longer searched, matched, exported or open to applications;
 // they cannot be published; the daily job withdraws those that end while published.
+import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { listings, listingSearchDocuments, matches } from '@db/schema'
 import { createInvitation, redeemInvitation, setConsent } from '~/models/household.server'
 import { ApplicationError, applyToListing, listOffersForResident } from '~/models/applications.server'
+import { submitClaim } from '~/models/claims.server'
+import { pledgeMoney } from '~/models/donations.server'
 import { chinaToday, hasEnded } from '~/models/listing-dates'
 import { publishedListingsHsds } from '~/models/listing-export.server'
 import { changeListingStatus, ListingError, syncListingIndex, withdrawEndedListings } from '~/models/listing.server'
@@ -12,7 +15,8 @@ import { scoreHousehold, scoreListing } from '~/models/matches.server'
 import { db } from '~/utils/db.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeListing } from '../factories/match-listings'
-import { makeUser } from '../factories/users'
+import { makeMoneyDonationListing, makeProject } from '../factories/ledger'
+import { makeOrganization, makeUser } from '../factories/users'
 
 const yesterday = () => new Date(Date.parse(`${chinaToday()}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
 
@@ -82,5 +86,15 @@ describe('listing end dates', () => {
     expect(error).toBeInstanceOf(ListingError)
     expect((error as ListingError).reason).toBe('ended')
     expect((await db.select({ status: listings.status }).from(listings).where(eq(listings.id, draft.id)))[0]!.status).toBe('draft')
+  })
+  it('takes no pledge and no claim once the end date has passed', async () => {
+    const donor = await makeUser({ role: 'donor' })
+    const gift = await makeMoneyDonationListing({ endsOn: yesterday() })
+    await expect(pledgeMoney({ id: donor.id, role: 'donor' } as never, { listingId: gift.id, amount: '200', key: randomUUID() })).rejects.toMatchObject({ code: 'listing_not_open' })
+    const ngoOrg = await makeOrganization({ kind: 'social_org' })
+    const ngo = await makeUser({ role: 'org_member', organizationId: ngoOrg.id })
+    const { listing: project } = await makeProject()
+    await db.update(listings).set({ endsOn: yesterday() }).where(eq(listings.id, project.id))
+    await expect(submitClaim({ id: ngo.id, role: 'org_member', organizationId: ngoOrg.id } as never, { listingId: project.id, plan: '每周两次课后陪伴与作业辅导', budget: '1000' })).rejects.toMatchObject({ code: 'claims_closed' })
   })
 })

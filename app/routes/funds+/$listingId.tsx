@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { claimsOfProject, milestoneHistory } from '~/models/claims.server'
 import { listingForGiving, listingMoneyTotals, listingPledges } from '~/models/donations.server'
+import { hasEnded } from '~/models/listing-dates'
 import { listingItemTotals } from '~/models/lots.server'
 import { getUser } from '~/utils/auth.server'
 
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Public: organization, milestone, date, outcome and amount paid; no evidence, notes or user ids.
     milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.dueOn, budgetSharePercent: m.budgetSharePercent, submissions: m.submissions.map((s) => ({ organizationName: s.organizationName, createdAt: s.createdAt.toISOString(), status: s.status, paid: s.paid })) })),
     claims: claims.map((c) => ({ organizationName: c.organizationName, status: c.claim.status, budget: c.claim.budget })),
-    canPledge: user?.role === 'donor' && listing.status === 'published',
+    canPledge: user?.role === 'donor' && listing.status === 'published' && !hasEnded(listing.endsOn),
   })
 }
 
