@@ -132,7 +132,7 @@ async function main() {
     const p50 = percentile(times, 0.5)
     const p95 = percentile(times, 0.95)
     const bad = result.non2xx + result.errors + result.timeouts
-    console.log(`\nPage — GET ${path} as the demo resident (${offers} offers on the page), ${connections} connections for ${seconds} s, NODE_ENV=production, WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? availableParallelism()}, ${published} published listings`)
+    console.log(`\nPage — GET ${path} as the demo resident (${offers} offers on the page), ${connections} connections for ${seconds} s, NODE_ENV=production, WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? availableParallelism()}, ${published} listings on offer`)
     console.log(`requests ${result.requests.total} (${bad} not 200), ${result.requests.average.toFixed(0)} req/s; latency p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`)
     if (cpuPerRequest !== null) console.log(`web server CPU: ${cpuPerRequest.toFixed(1)} ms per request (user + system, from /proc)`)
     report([

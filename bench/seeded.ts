@@ -14,7 +14,7 @@ export function seededDatabaseUrl() {
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 1000)
 
-/** Seeds the benchmark database unless it already holds `listingCount` listings, all published ones indexed, and the demo resident's matches. */
+/** Seeds the benchmark database unless it already holds `listingCount` listings, every one on offer indexed, and the demo resident's matches. Returns how many are on offer (published, not ended). */
 export async function ensureSeeded(listingCount: number) {
   const admin = new URL(base)
   admin.pathname = '/postgres'
@@ -31,10 +31,13 @@ export async function ensureSeeded(listingCount: number) {
   if (exists) {
     await migrateDatabase(benchUrl.toString())
     const probe = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} })
+    // Every listing on offer (published, end date not passed) must be in the index; listings that
+    // ended since the seed are not on offer and need not be.
     const [row] = await probe`select (select count(*)::int from listings) as listings,
-      (select count(*)::int from listings where status = 'published') as published, (select count(*)::int from listing_search_documents) as indexed`
+      (select count(*)::int from listings l where status = 'published' and (ends_on is null or ends_on >= (now() at time zone 'Asia/Shanghai')::date)
+        and not exists (select 1 from listing_search_documents d where d.listing_id = l.id)) as unindexed`
     await probe.end()
-    reuse = Boolean(row && row.listings >= listingCount && row.indexed === row.published)
+    reuse = Boolean(row && row.listings >= listingCount && row.unindexed === 0)
   }
   if (!reuse) {
     const reset = postgres(admin.toString(), { max: 1, onnotice: () => {} })
@@ -50,7 +53,7 @@ export async function ensureSeeded(listingCount: number) {
   // Households (with the demo residents' files) and their matches; seeding again adds no listings.
   if (!reuse) await seed(db, { households: HOUSEHOLDS, listings: listingCount, quiet: true })
   else if ((await demoMatches()) === 0) await seed(db, { households: HOUSEHOLDS, listings: 0, quiet: true })
-  const [row] = await client`select count(*)::int as published from listings where status = 'published'`
+  const [row] = await client`select count(*)::int as published from listings where status = 'published' and (ends_on is null or ends_on >= (now() at time zone 'Asia/Shanghai')::date)`
   const matched = await demoMatches()
   // A freshly loaded database has no planner statistics until autovacuum gets to it (and this server may
   // run with autovacuum off): without them the planner guesses row counts (an array filter: 191 rows
