@@ -585,7 +585,7 @@ export async function changeListingStatus(actor: ListingActor, listingId: string
 export async function listOrganizationListings(actor: ListingActor) {
   const organizationId = requireMember(actor)
   return db
-    .select({ id: listings.id, kind: listings.kind, status: listings.status, title: listings.title, version: listings.version, regionCode: listings.regionCode, updatedAt: listings.updatedAt })
+    .select({ id: listings.id, kind: listings.kind, status: listings.status, title: listings.title, version: listings.version, regionCode: listings.regionCode, endsOn: listings.endsOn, updatedAt: listings.updatedAt })
     .from(listings)
     .where(eq(listings.organizationId, organizationId))
     .orderBy(desc(listings.updatedAt))

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { listingKinds } from '@db/schema/listings/constants'
 import { listDuplicateFlags } from '~/models/listing-duplicates.server'
+import { hasEnded } from '~/models/listing-dates'
 import { allowedActions, canPublish, changeListingStatus, ListingError, listingActions, listOrganizationListings } from '~/models/listing.server'
 import { requireRole } from '~/utils/auth.server'
 
@@ -13,7 +14,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'org_member')
   const [rows, publishable, flags] = await Promise.all([listOrganizationListings(user), canPublish(user), listDuplicateFlags(user, { status: 'open' })])
   return json({
-    listings: rows.map((l) => ({ ...l, actions: allowedActions(l.status).filter((a) => publishable || (a !== 'publish' && a !== 'resume')) })),
+    // Past its end date a listing is offered to nobody: it says so, and it cannot be published or resumed.
+    listings: rows.map((l) => ({
+      ...l,
+      ended: hasEnded(l.endsOn),
+      actions: allowedActions(l.status).filter((a) => (publishable || (a !== 'publish' && a !== 'resume')) && !(hasEnded(l.endsOn) && (a === 'publish' || a === 'resume'))),
+    })),
     canPublish: publishable,
     organizationId: user.organizationId,
     openDuplicates: flags.length,
@@ -90,6 +96,11 @@ export default function OrganizationListings() {
                 <td>{t(`listings:kinds.${l.kind}`)}</td>
                 <td>
                   <span className={`badge status-${l.status}`}>{t(`listings:statuses.${l.status}`)}</span>
+                  {l.ended && l.status !== 'closed' ? (
+                    <span className="badge status-ended" title={t('listings:org.ended_hint')}>
+                      {t('listings:org.ended', { date: l.endsOn })}
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   <div className="button-row">
