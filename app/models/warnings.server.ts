@@ -227,6 +227,12 @@ export async function evaluateHousehold(householdId: string, options: { now?: Da
       thresholds,
       now,
     )
+    // A correction the resident made to their own file is checked by the caseworker: one open alert at a
+    // time (its dedupe key is the rule), raised again by a correction made after it was resolved.
+    const latest = history.at(-1)
+    if (latest && latest.version === household.version && household.residentUserId && latest.changedById === household.residentUserId && latest.changedFields.length) {
+      warnings.push({ rule: 'resident_correction', severity: ruleSeverity.resident_correction, params: { version: latest.version, count: latest.changedFields.length }, dedupeKey: 'resident_correction' })
+    }
     // "The file last changed" is its latest version, not the row's updatedAt: re-running the risk model
     // rewrites tier and reasons without a new version, and must not bring back what a caseworker resolved.
     const changedAt = history.at(-1)?.changedAt ?? household.createdAt

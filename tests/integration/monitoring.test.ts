@@ -9,7 +9,7 @@ import { MATCHING_QUEUE } from '@workers/queues/matching'
 import { MONITORING_QUEUE } from '@workers/queues/monitoring'
 import { processEvaluateHousehold } from '@workers/processors/monitoring/evaluate-household'
 import { processEvaluateAll } from '@workers/processors/monitoring/evaluate-all'
-import { updateHousehold } from '~/models/household.server'
+import { createInvitation, redeemInvitation, updateHousehold } from '~/models/household.server'
 import { nextReviewDate } from '~/models/risk.server'
 import {
   acknowledgeAlert,
@@ -203,6 +203,31 @@ describe('resolved alerts stay resolved', () => {
     // Nothing changed, so nothing is rewritten (the reasons come back from jsonb with their keys reordered).
     expect(await updatedAt()).toBe(before)
     expect(await listAlerts({ id: cw.id, role: 'caseworker' })).toEqual([])
+  })
+})
+
+describe('resident corrections', () => {
+  it('asks the caseworker to check a correction the resident made, once while open, again after it was resolved', async () => {
+    const cw = await makeCaseworker('5226')
+    const file = await makeHousehold({ incomePerCapitaMonthly: '3000', medicalMonthly: '0', schoolingMonthly: '0', address: '西江镇羊排组' }, cw)
+    const resident = await makeUser({ role: 'resident' })
+    const { code } = await createInvitation({ id: cw.id, role: 'caseworker' }, file.id)
+    await redeemInvitation({ id: resident.id, role: 'resident' }, code)
+    // A caseworker's own edit is no correction to check.
+    await updateHousehold({ id: cw.id, role: 'caseworker' }, file.id, householdFixture({ incomePerCapitaMonthly: '3000', medicalMonthly: '0', schoolingMonthly: '0', address: '西江镇羊排二组' }))
+    expect((await evaluateHousehold(file.id))!.created).toEqual([])
+
+    const corrected = await updateHousehold({ id: resident.id, role: 'resident' }, file.id, householdFixture({ incomePerCapitaMonthly: '3000', medicalMonthly: '0', schoolingMonthly: '0', address: '西江镇羊排三组' }))
+    expect((await evaluateHousehold(file.id))!.created).toHaveLength(1)
+    const [alert] = await listAlerts({ id: cw.id, role: 'caseworker' })
+    expect(alert).toMatchObject({ rule: 'resident_correction', severity: 'low', params: { version: corrected.version, count: 1 } })
+    // A second correction while it is open adds nothing; after it is resolved, the next one asks again.
+    await updateHousehold({ id: resident.id, role: 'resident' }, file.id, householdFixture({ incomePerCapitaMonthly: '3000', medicalMonthly: '0', schoolingMonthly: '0', address: '西江镇羊排四组' }))
+    expect((await evaluateHousehold(file.id))!.created).toEqual([])
+    await resolveAlert({ id: cw.id, role: 'caseworker' }, alert!.id, '已电话核实新地址')
+    expect((await evaluateHousehold(file.id))!.created).toEqual([])
+    await updateHousehold({ id: resident.id, role: 'resident' }, file.id, householdFixture({ incomePerCapitaMonthly: '3000', medicalMonthly: '0', schoolingMonthly: '0', address: '西江镇羊排五组' }))
+    expect((await evaluateHousehold(file.id))!.created).toHaveLength(1)
   })
 })
 
