@@ -79,10 +79,11 @@ export function HouseholdForm({
       <ErrorList errors={err(name)} />
     </div>
   )
-  // A checkbox of a list (income sources) submits its own value; a lone flag submits "on".
+  // A checkbox of a list (income sources) submits its own value; a lone flag submits "on". The value prop is
+  // left out (not undefined) for a flag: React, hydrating, sets a present-but-undefined value to "".
   const check = (name: string, checked: unknown, label: string, value?: string) => (
     <label className="checkbox" key={value ? `${name}.${value}` : name}>
-      <input type="checkbox" name={name} value={value} defaultChecked={Boolean(checked)} /> {label}
+      <input type="checkbox" name={name} {...(value === undefined ? {} : { value })} defaultChecked={Boolean(checked)} /> {label}
     </label>
   )
   return (
