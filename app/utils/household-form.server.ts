@@ -1,6 +1,8 @@
 // Parses the caseworker/resident household form (members as indexed rows, skills as text)
 // into the shared zod schema; errors come back keyed by field path ("members.0.birthDate").
 import { householdInput, needCategories, type HouseholdInput } from '@db/schema'
+import { listSkillChoices } from '~/models/listing.server'
+import { i18next } from './i18n.server'
 
 const levelWords: Record<string, 'beginner' | 'intermediate' | 'advanced'> = {
   初级: 'beginner',
@@ -91,15 +93,30 @@ export function parseHouseholdForm(form: FormData):
   return { ok: false, errors, values }
 }
 
-/** Form values from a stored file (for the edit form). */
-export function valuesFromFile(file: {
-  [k: string]: unknown
-  members: Array<Record<string, unknown> & { skills: Array<{ code: string; level: string }> }>
-  needs: Array<{ category: string; priority: number; note: string }>
-}): HouseholdFormValues {
+const zhLevels: Record<string, string> = { beginner: '初级', intermediate: '中级', advanced: '高级' }
+
+/**
+ * Form values from a stored file (for the edit form). In Chinese, skills are written as the form asks for
+ * them (电焊:中级, by their Chinese names: `skillNames` code → name); otherwise as code:level. Both parse back.
+ */
+export function valuesFromFile(
+  file: {
+    [k: string]: unknown
+    members: Array<Record<string, unknown> & { skills: Array<{ code: string; level: string }> }>
+    needs: Array<{ category: string; priority: number; note: string }>
+  },
+  chinese?: { skillNames: Map<string, string> },
+): HouseholdFormValues {
+  const skillText = (s: { code: string; level: string }) => (chinese ? `${chinese.skillNames.get(s.code) ?? s.code}:${zhLevels[s.level] ?? s.level}` : `${s.code}:${s.level}`)
   return {
     ...file,
-    members: file.members.map((m) => ({ ...m, skillsText: m.skills.map((s) => `${s.code}:${s.level}`).join(', ') })),
+    members: file.members.map((m) => ({ ...m, skillsText: m.skills.map(skillText).join(chinese ? '、' : ', ') })),
     needs: file.needs,
   }
+}
+
+/** For a Chinese page, the skills' Chinese names (valuesFromFile writes skills with them); undefined otherwise. */
+export async function formSkillNames(request: Request) {
+  if ((await i18next.getLocale(request)) === 'en') return undefined
+  return { skillNames: new Map((await listSkillChoices()).map((s) => [s.code, s.nameZh])) }
 }

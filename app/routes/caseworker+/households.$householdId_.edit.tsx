@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { HouseholdForm, withMemberIds } from '~/components/household-form'
 import { caseworkerVillageChoices, HouseholdError, mayEditHousehold, updateHousehold, viewHouseholdAsStaff } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
-import { parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
+import { formSkillNames, parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
 
 export const handle = { i18n: ['common', 'households', 'matching'] }
 
@@ -20,7 +20,7 @@ async function load(request: Request, id: string) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, file } = await load(request, params.householdId!)
-  return json({ values: valuesFromFile(file as never), version: file.version, villages: await caseworkerVillageChoices(user.id) })
+  return json({ values: valuesFromFile(file as never, await formSkillNames(request)), version: file.version, villages: await caseworkerVillageChoices(user.id) })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

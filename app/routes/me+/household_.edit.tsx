@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { HouseholdForm, withMemberIds } from '~/components/household-form'
 import { getOwnHousehold, HouseholdError, updateHousehold } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
-import { parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
+import { formSkillNames, parseHouseholdForm, valuesFromFile } from '~/utils/household-form.server'
 
 export const handle = { i18n: ['common', 'households', 'matching'] }
 
@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'resident')
   const file = await getOwnHousehold(user.id)
   if (!file) throw redirect('/me/household')
-  return json({ values: valuesFromFile(file as never), version: file.version })
+  return json({ values: valuesFromFile(file as never, await formSkillNames(request)), version: file.version })
 }
 
 /** The resident corrects their own file (region stays with their caseworker). */
