@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function HouseholdDetail() {
-  const { t } = useTranslation(['households', 'matching', 'evaluation'])
+  const { t, i18n } = useTranslation(['households', 'matching', 'evaluation'])
   const { file, loop, names, regionName, versions, feedback } = useLoaderData<typeof loader>()
   const promptText = usePromptText()
   const invitation = useActionData<typeof action>()
@@ -138,7 +138,7 @@ export default function HouseholdDetail() {
       <ul data-testid="household-versions">
         {versions.map((v) => (
           <li key={v.version}>
-            {t('detail.version', { version: v.version })} · {new Date(v.changedAt).toISOString().slice(0, 16).replace('T', ' ')} · {v.by ?? (v.byLabel?.startsWith('feed:') ? t('detail.by_feed', { department: t(`feeds:departments.${v.byLabel.slice('feed:'.length)}`) }) : '—')}
+            {t('detail.version', { version: v.version })} · {new Date(v.changedAt).toLocaleString(i18n.language, { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' })} · {v.by ?? (v.byLabel?.startsWith('feed:') ? t('detail.by_feed', { department: t(`feeds:departments.${v.byLabel.slice('feed:'.length)}`) }) : '—')}
             {v.changedFields.length ? ` · ${v.changedFields.map((f) => (t(`fields.${f}`, { defaultValue: f }) as string)).join(t('common:list_separator'))}` : ''}
           </li>
         ))}
