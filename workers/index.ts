@@ -115,6 +115,9 @@ export async function registerSchedules() {
     { pattern: '0 1 * * *', tz: 'Asia/Shanghai' },
     { name: monitoringJobs.computeReviews, data: {} },
   )
+  // …and once at start-up (one job per day, whatever restarts): a fresh or restored system shows its
+  // due reviews at once instead of after the next 01:00 (computing them twice creates nothing twice).
+  await getQueue(MONITORING_QUEUE).add(monitoringJobs.computeReviews, {}, { jobId: `compute-reviews-start-${new Date().toISOString().slice(0, 10)}` })
   // Staged CSV files (they may hold ID numbers) are forgotten within the hour after they expire.
   await getQueue(IMPORTS_QUEUE).upsertJobScheduler('expire-staged-imports-hourly', { every: 60 * 60 * 1000 }, { name: importsJobs.expireStaged, data: {} })
   // Resolution-rate alerts (KPI dashboard), hourly: raised and auto-resolved by evaluateResolutionRates.

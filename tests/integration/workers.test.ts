@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { sessions } from '@db/schema'
 import { getQueue } from '@workers/queues/connection'
 import { IMPORTS_QUEUE } from '@workers/queues/imports'
+import { MONITORING_QUEUE } from '@workers/queues/monitoring'
+import { SEARCH_QUEUE } from '@workers/queues/search'
 import { enqueuePurgeExpiredSessions, SYSTEM_QUEUE } from '@workers/queues/system'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
@@ -71,6 +73,9 @@ describe('worker process', () => {
     const schedulers = await getQueue(SYSTEM_QUEUE).getJobSchedulers()
     expect(schedulers.map((s) => s.key)).toContain('purge-expired-sessions-hourly')
     expect((await getQueue(IMPORTS_QUEUE).getJobSchedulers()).map((s) => s.key)).toContain('expire-staged-imports-hourly')
+    expect((await getQueue(SEARCH_QUEUE).getJobSchedulers()).map((s) => s.key)).toContain('withdraw-ended-listings-daily')
+    // Due reviews are computed once at start-up too, not only at the next 01:00.
+    expect(await getQueue(MONITORING_QUEUE).getJob(`compute-reviews-start-${new Date().toISOString().slice(0, 10)}`)).toBeTruthy()
     expect(await stopProcess(workers.child)).toBe(0)
   })
 })
