@@ -3,8 +3,10 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import {
   applications,
+  distributions,
   householdMembers,
   households,
+  ledgerLots,
   listings,
   matches,
   memberSkills,
@@ -125,7 +127,16 @@ export async function listOffersForResident(userId: string, filter: { kind?: Lis
 
 const residentApplicationsQuery = prepared((db) =>
   db
-    .select({ id: applications.id, listingId: applications.listingId, title: listings.title, kind: listings.kind, status: applications.status, updatedAt: applications.updatedAt })
+    .select({
+      id: applications.id,
+      listingId: applications.listingId,
+      title: listings.title,
+      kind: listings.kind,
+      status: applications.status,
+      updatedAt: applications.updatedAt,
+      // Items of this listing already handed to the household: the application can no longer be withdrawn.
+      received: sql<boolean>`exists (select 1 from ${distributions} d join ${ledgerLots} lot on lot.id = d.lot_id where d.household_id = ${applications.householdId} and lot.listing_id = ${applications.listingId})`,
+    })
     .from(applications)
     .innerJoin(listings, eq(listings.id, applications.listingId))
     .where(eq(applications.householdId, sql.placeholder('householdId')))
@@ -236,6 +247,14 @@ export async function withdrawApplication(actor: Actor, applicationId: string) {
       .for('update')
     if (!row) throw new ApplicationError('matching:errors.not_found', 404)
     if (row.a.status !== 'applied' && row.a.status !== 'accepted') throw new ApplicationError('matching:errors.not_allowed', 409)
+    // Donated items already handed over (signed for or on their way) are not given back by withdrawing.
+    const [handed] = await tx
+      .select({ id: distributions.id })
+      .from(distributions)
+      .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
+      .where(and(eq(distributions.householdId, row.a.householdId), eq(ledgerLots.listingId, row.a.listingId)))
+      .limit(1)
+    if (handed) throw new ApplicationError('matching:errors.already_received', 409)
     const now = new Date()
     await tx.update(applications).set({ status: 'withdrawn', withdrawnAt: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
     await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: row.a.status === 'accepted', closedById: actor.id, closedAt: now })

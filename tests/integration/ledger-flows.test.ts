@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { listOffersForResident, withdrawApplication } from '~/models/applications.server'
 import { households } from '@db/schema'
 import { db } from '~/utils/db.server'
 import { decideClaim, milestoneHistory, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
@@ -213,6 +214,11 @@ describe('choosing recipients', () => {
     const confirmed = await confirmDistribution(actor(resident, 'resident'), d!.id)
     expect(confirmed.confirmedById).toBe(resident.id)
     expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '6', inTransit: '0', delivered: '4' })
+    // Items received: the resident's application shows no withdrawal, and one is refused.
+    const { applications: mine } = await listOffersForResident(resident.id)
+    const application = mine.find((a) => a.listingId === listing.id)!
+    expect(application).toMatchObject({ status: 'accepted', received: true })
+    await expect(withdrawApplication({ id: resident.id }, application.id)).rejects.toMatchObject({ key: 'matching:errors.already_received' })
     expect(await checkLedger()).toEqual([])
   })
 

@@ -148,7 +148,7 @@ export default function Offers() {
                 </button>
               </Form>
             ) : null}
-            {a.status === 'applied' || a.status === 'accepted' ? (
+            {(a.status === 'applied' || a.status === 'accepted') && !a.received ? (
               <Form method="post" className="inline">
                 <input type="hidden" name="applicationId" value={a.id} />
                 <button type="submit" name="intent" value="withdraw" className="button secondary">
