@@ -6,6 +6,7 @@ import { and, asc, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'd
 import type { Executor, Transaction } from '@db/client'
 import {
   alerts,
+  householdMembers,
   households,
   householdVersions,
   reviewTasks,
@@ -322,6 +323,8 @@ export async function listAlerts(actor: Actor, options: { states?: AlertState[];
       acknowledgedAt: alerts.acknowledgedAt,
       regionCode: households.regionCode,
       address: households.address,
+      // The caseworker's own files: the head of household by name, as on the household list.
+      headName: sql<string | null>`(select m.full_name from ${householdMembers} m where m.household_id = ${households.id} order by m.is_head desc, m.full_name limit 1)`,
       riskTier: households.riskTier,
     })
     .from(alerts)

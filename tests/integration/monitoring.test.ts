@@ -165,7 +165,7 @@ describe('alert lifecycle', () => {
     const file = await makeHousehold({ disasterAffected: true }, cw)
     await evaluateHousehold(file.id)
     const [alert] = await listAlerts({ id: cw.id, role: 'caseworker' })
-    expect(alert).toMatchObject({ rule: 'disaster', state: 'open', overdue: false })
+    expect(alert).toMatchObject({ rule: 'disaster', state: 'open', overdue: false, headName: file.members.find((m) => m.isHead)!.fullName })
     expect(await listAlerts({ id: other.id, role: 'caseworker' })).toEqual([])
     await expect(acknowledgeAlert({ id: other.id, role: 'caseworker' }, alert!.id)).rejects.toMatchObject({ key: 'monitoring:errors.alert_not_found' })
 

@@ -83,7 +83,7 @@ export default function CaseworkerAlerts() {
                   <span className={`badge severity-${a.severity}`}>{t(`severities.${a.severity}`)}</span>
                 </td>
                 <td>
-                  <Link to={`/caseworker/households/${a.householdId}`}>{a.address || a.regionCode}</Link>
+                  <Link to={`/caseworker/households/${a.householdId}`}>{[a.headName, a.address].filter(Boolean).join(' · ') || a.regionCode}</Link>
                 </td>
                 <td>{t(`households:tiers.${a.riskTier}`)}</td>
                 <td>{t(`states.${a.state}`)}</td>
