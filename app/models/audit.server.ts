@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, ilike, lte, or, type SQL } from 'drizzle-orm'
 import type { Executor } from '@db/client'
-import { auditEntries } from '@db/schema'
+import { auditEntries, users } from '@db/schema'
 import { db } from '~/utils/db.server'
 
 export type AuditActor = { id: string } | { system: string }
@@ -65,11 +65,14 @@ export async function searchAudit(query: AuditQuery) {
     const like = `%${query.text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
     conditions.push(or(ilike(auditEntries.note, like), ilike(auditEntries.entityId, like), ilike(auditEntries.action, like))!)
   }
-  return db
-    .select()
+  // Each entry with who acted by name (the log keeps the user id; a deleted user leaves no name).
+  const rows = await db
+    .select({ entry: auditEntries, actorName: users.displayName, actorUsername: users.username, actorRole: users.role })
     .from(auditEntries)
+    .leftJoin(users, eq(users.id, auditEntries.actorId))
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(auditEntries.occurredAt), desc(auditEntries.id))
     .limit(Math.min(query.limit ?? 50, 500))
     .offset(query.offset ?? 0)
+  return rows.map((r) => ({ ...r.entry, actorName: r.actorName, actorUsername: r.actorUsername, actorRole: r.actorRole }))
 }

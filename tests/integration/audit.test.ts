@@ -20,7 +20,7 @@ describe('audit log', () => {
     await recordAudit(db, { actor: { system: 'feed:medical_insurance' }, action: 'household.update', entityType: 'household', entityId: 'hh-9' })
     const found = await searchAudit({ entityType: 'organization' })
     expect(found).toHaveLength(1)
-    expect(found[0]).toMatchObject({ actorId: admin.id, action: 'organization.verify', before: { verifiedAt: null } })
+    expect(found[0]).toMatchObject({ actorId: admin.id, actorName: '测试用户', actorUsername: admin.username, actorRole: 'admin', action: 'organization.verify', before: { verifiedAt: null } })
     const system = await searchAudit({ text: 'hh-9' })
     expect(system[0]).toMatchObject({ actorId: null, actorLabel: 'feed:medical_insurance' })
   })

@@ -96,7 +96,15 @@ export default function AuditLogPage() {
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{new Date(e.occurredAt).toLocaleString(i18n.language, { timeZone: 'Asia/Shanghai' })}</td>
-                <td>{e.actorId ? <code>{e.actorId.slice(0, 8)}</code> : t('admin:audit.system', { label: e.actorLabel ?? '' })}</td>
+                <td>
+                  {e.actorId ? (
+                    <span title={e.actorId}>
+                      {e.actorName ? t('admin:audit.actor_named', { name: e.actorName, username: e.actorUsername, role: t(`common:roles.${e.actorRole}`) }) : <code>{e.actorId.slice(0, 8)}</code>}
+                    </span>
+                  ) : (
+                    t('admin:audit.system', { label: e.actorLabel ?? '' })
+                  )}
+                </td>
                 <td>
                   <code>{e.action}</code>
                 </td>
