@@ -11,9 +11,10 @@ import { listings, milestoneSubmissions, organizations, projectClaims, projectDe
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { existingEscrowAccount, FlowError, openLiveHolds, organizationMoneyAccount, type Actor } from './donations.server'
-import { createTransfers, lockAccounts, parseAmount, type TransferInput } from './ledger.server'
+import { createTransfers, LedgerError, lockAccounts, parseAmount, type TransferInput } from './ledger.server'
 import { ledgerTransfers } from '@db/schema'
 import { sql } from 'drizzle-orm'
+import { withoutControlChars } from '@db/schema/messages'
 
 export type Claim = typeof projectClaims.$inferSelect
 
@@ -27,9 +28,67 @@ async function projectOf(tx: Executor, listingId: string) {
   return row
 }
 
+/** Limits of what a claim and milestone evidence say, in characters (not UTF-16 units or bytes). */
+export const PLAN_MIN_CHARS = 10
+export const PLAN_MAX_CHARS = 4000
+export const EVIDENCE_MIN_CHARS = 5
+export const EVIDENCE_MAX_CHARS = 4000
+
+const charCount = (text: string) => [...text].length
+
+/** Why a claim's plan cannot be saved (null when it can): each reason names the plan and its limit. */
+export function planError(plan: string | null | undefined): FlowError | null {
+  const text = (plan ?? '').trim()
+  if (!text) return new FlowError('plan_required')
+  if (!withoutControlChars(text)) return new FlowError('plan_control_characters')
+  const length = charCount(text)
+  if (length > PLAN_MAX_CHARS) return new FlowError('plan_too_long', { max: PLAN_MAX_CHARS, length })
+  if (length < PLAN_MIN_CHARS) return new FlowError('plan_too_short', { min: PLAN_MIN_CHARS, length })
+  return null
+}
+
+/** Why milestone evidence cannot be saved (null when it can). */
+export function evidenceError(evidence: string | null | undefined): FlowError | null {
+  const text = (evidence ?? '').trim()
+  if (!text) return new FlowError('evidence_required')
+  if (!withoutControlChars(text)) return new FlowError('evidence_control_characters')
+  const length = charCount(text)
+  if (length > EVIDENCE_MAX_CHARS) return new FlowError('evidence_too_long', { max: EVIDENCE_MAX_CHARS, length })
+  if (length < EVIDENCE_MIN_CHARS) return new FlowError('evidence_too_short', { min: EVIDENCE_MIN_CHARS, length })
+  return null
+}
+
+/** Why a claim's budget cannot be read (null when it can): blank, or the ledger's reason for the amount. */
+export function budgetError(budget: string | null | undefined): FlowError | LedgerError | null {
+  if (!(budget ?? '').trim()) return new FlowError('budget_required')
+  try {
+    parseAmount(budget!, 2)
+    return null
+  } catch (error) {
+    if (error instanceof LedgerError) return error
+    throw error
+  }
+}
+
+/**
+ * Every field error of a claim form at once (a person fixes them all in one go), checked before
+ * anything is read or written. Empty when the fields are well formed.
+ */
+export function claimInputErrors(input: { plan?: string | null; budget?: string | null }) {
+  const errors: { plan?: FlowError; budget?: FlowError | LedgerError } = {}
+  const plan = planError(input.plan)
+  if (plan) errors.plan = plan
+  const budget = budgetError(input.budget)
+  if (budget) errors.budget = budget
+  return errors
+}
+
 /** A verified social organization claims an open project. */
 export async function submitClaim(actor: Actor, input: { listingId: string; plan: string; budget: string }) {
   if (actor.role !== 'org_member' || !actor.organizationId) throw new FlowError('not_social_org')
+  // Malformed fields are refused before any read or write (nothing is saved).
+  const invalid = claimInputErrors(input)
+  if (invalid.plan ?? invalid.budget) throw invalid.plan ?? invalid.budget
   return defaultDb.transaction(async (tx) => {
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, actor.organizationId!))
     if (!org || org.kind !== 'social_org' || !org.verifiedAt) throw new FlowError('not_social_org')
@@ -38,7 +97,6 @@ export async function submitClaim(actor: Actor, input: { listingId: string; plan
     if (listing.organizationId === org.id) throw new FlowError('own_project')
     const budget = parseAmount(input.budget, 2)
     if (budget.gt(details.budget)) throw new FlowError('budget_exceeds_project', { budget: new Decimal(details.budget).toFixed(2) })
-    if (input.plan.trim().length < 10) throw new FlowError('plan_too_short')
     const [existing] = await tx.select().from(projectClaims).where(and(eq(projectClaims.listingId, listing.id), eq(projectClaims.organizationId, org.id)))
     if (existing && existing.status !== 'withdrawn' && existing.status !== 'rejected') throw new FlowError('already_claimed')
     const values = { listingId: listing.id, organizationId: org.id, plan: input.plan.trim(), budget: budget.toFixed(2), status: 'pending' as const, listingVersion: listing.version, createdById: actor.id, decidedAt: null, decidedById: null }
@@ -85,13 +143,14 @@ export async function decideClaim(actor: Actor, claimId: string, approve: boolea
 
 /** The claimant submits evidence (佐证材料) that a milestone is done. */
 export async function submitMilestoneEvidence(actor: Actor, input: { claimId: string; milestoneId: string; evidence: string }) {
+  const invalid = evidenceError(input.evidence)
+  if (invalid) throw invalid
   return defaultDb.transaction(async (tx) => {
     const [claim] = await tx.select().from(projectClaims).where(eq(projectClaims.id, input.claimId))
     if (!claim || actor.role !== 'org_member' || claim.organizationId !== actor.organizationId) throw new FlowError('claim_not_found')
     if (claim.status !== 'approved') throw new FlowError('claim_not_approved')
     const [milestone] = await tx.select().from(projectMilestones).where(and(eq(projectMilestones.id, input.milestoneId), eq(projectMilestones.listingId, claim.listingId)))
     if (!milestone) throw new FlowError('milestone_not_found')
-    if (input.evidence.trim().length < 5) throw new FlowError('evidence_too_short')
     const prior = await tx.select().from(milestoneSubmissions).where(and(eq(milestoneSubmissions.claimId, claim.id), eq(milestoneSubmissions.milestoneId, milestone.id)))
     if (prior.some((p) => p.status === 'approved')) throw new FlowError('milestone_already_paid')
     if (prior.some((p) => p.status === 'submitted')) throw new FlowError('submission_pending')
@@ -121,7 +180,7 @@ export async function reviewSubmission(actor: Actor, submissionId: string, input
     if (!input.approve) {
       const [rejected] = await tx.update(milestoneSubmissions).set({ status: 'rejected', reviewNote: input.note ?? null, reviewedAt: new Date(), reviewedById: actor.id }).where(eq(milestoneSubmissions.id, submissionId)).returning()
       await recordAudit(tx, { actor: { id: actor.id }, action: 'milestone.reject', entityType: 'milestone_submission', entityId: submissionId })
-      return { submission: rejected!, paid: '0.00' }
+      return { submission: rejected!, paid: '0.00', due: '0.00', unpaid: '0.00' }
     }
     const [milestone] = await tx.select().from(projectMilestones).where(eq(projectMilestones.id, submission.milestoneId))
     const due = milestoneAmount(claim!.budget, milestone!.budgetSharePercent)
@@ -163,7 +222,9 @@ export async function reviewSubmission(actor: Actor, submissionId: string, input
       .where(eq(milestoneSubmissions.id, submissionId))
       .returning()
     await recordAudit(tx, { actor: { id: actor.id }, action: 'milestone.approve', entityType: 'milestone_submission', entityId: submissionId, after: { paid: paid.toFixed(2), due: due.toFixed(2) } })
-    return { submission: approved!, paid: paid.toFixed(2) }
+    // The escrow may hold less than the milestone's share: what there is is paid now, and the
+    // rest (due − paid) is said to both sides, never silently dropped.
+    return { submission: approved!, paid: paid.toFixed(2), due: due.toFixed(2), unpaid: Decimal.max(due.minus(paid), 0).toFixed(2) }
   })
 }
 
@@ -216,7 +277,7 @@ export async function milestoneHistory(listingId: string, executor: Executor = d
 
 /** A claim's own milestones with its submissions, review notes included: for the claiming organization only. */
 export async function claimMilestoneHistory(claimId: string, executor: Executor = defaultDb) {
-  const [claim] = await executor.select({ listingId: projectClaims.listingId }).from(projectClaims).where(eq(projectClaims.id, claimId))
+  const [claim] = await executor.select({ listingId: projectClaims.listingId, budget: projectClaims.budget }).from(projectClaims).where(eq(projectClaims.id, claimId))
   if (!claim) return []
   const milestones = await executor.select().from(projectMilestones).where(eq(projectMilestones.listingId, claim.listingId)).orderBy(asc(projectMilestones.seq))
   const subs = await executor
@@ -225,13 +286,25 @@ export async function claimMilestoneHistory(claimId: string, executor: Executor 
     .leftJoin(ledgerTransfers, eq(ledgerTransfers.id, milestoneSubmissions.payoutTransferId))
     .where(eq(milestoneSubmissions.claimId, claimId))
     .orderBy(asc(milestoneSubmissions.createdAt))
-  return milestones.map((m) => ({
-    id: m.id,
-    title: m.title,
-    dueOn: m.dueOn,
-    budgetSharePercent: m.budgetSharePercent,
-    submissions: subs.filter((s) => s.milestoneId === m.id).map((s) => ({ id: s.id, status: s.status, reviewNote: s.reviewNote, paid: s.amount ? new Decimal(s.amount).toFixed(2) : null })),
-  }))
+  return milestones.map((m) => {
+    // What the milestone owes this claim (its share of the claim's budget): an approval paid from
+    // an escrow holding less leaves the rest still due, shown next to what was paid.
+    const owed = milestoneAmount(claim.budget, m.budgetSharePercent)
+    return {
+      id: m.id,
+      title: m.title,
+      dueOn: m.dueOn,
+      budgetSharePercent: m.budgetSharePercent,
+      amount: owed.toFixed(2),
+      submissions: subs
+        .filter((s) => s.milestoneId === m.id)
+        .map((s) => {
+          const paid = s.amount ? new Decimal(s.amount) : null
+          const stillDue = s.status === 'approved' ? Decimal.max(owed.minus(paid ?? 0), 0) : null
+          return { id: s.id, status: s.status, reviewNote: s.reviewNote, paid: paid ? paid.toFixed(2) : null, due: owed.toFixed(2), stillDue: stillDue ? stillDue.toFixed(2) : null }
+        }),
+    }
+  })
 }
 
 /** Claims on the organization's own projects waiting for its decision. */

@@ -6,14 +6,15 @@
  */
 import { randomInt, randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
 import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
-import { FlowError, isOutlier, retryTransient, type Actor } from './donations.server'
+import { FlowError, isOutlier, median, OUTLIER_FACTOR, retryTransient, type Actor } from './donations.server'
 import { caseworkerPrefixes } from './household.server'
-import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, parseAmount } from './ledger.server'
+import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, LedgerError, parseAmount } from './ledger.server'
+import { chinaToday } from './listing-dates'
 
 export type Lot = typeof ledgerLots.$inferSelect
 
@@ -40,6 +41,49 @@ export function maskName(name: string) {
   return `${surname}某`
 }
 
+/**
+ * The ledger's reasons for a bad amount or an overdraft, said of an item quantity: 数量 and the
+ * unit, never 金额 (a lot of quilts is not a sum of money). Other refusals are returned as they are.
+ */
+export function quantityError(error: LedgerError, unit: string): FlowError | LedgerError {
+  const p = error.params
+  switch (error.code) {
+    case 'amount_invalid':
+      return new FlowError('quantity_invalid', { value: String(p.value ?? ''), unit })
+    case 'amount_not_positive':
+      return new FlowError('quantity_not_positive', { unit })
+    case 'amount_too_precise':
+      return Number(p.scale) === 0 ? new FlowError('quantity_not_whole', { unit }) : new FlowError('quantity_too_precise', { scale: Number(p.scale), unit })
+    case 'amount_too_large':
+      return new FlowError('quantity_too_large', { unit })
+    case 'exceeds_credits':
+      return p.available === undefined || p.amount === undefined ? new FlowError('quantity_exceeds_stock_unknown', { unit }) : new FlowError('quantity_exceeds_stock', { available: String(p.available), quantity: String(p.amount), unit })
+    default:
+      return error
+  }
+}
+
+/** A quantity typed by a person, read at the item's scale; refused with item words (see quantityError). */
+export function parseQuantity(value: string | null | undefined, scale: number, unit: string): Decimal {
+  if (!(value ?? '').trim()) throw new FlowError('quantity_required', { unit })
+  try {
+    return parseAmount(value!, scale)
+  } catch (error) {
+    throw error instanceof LedgerError ? quantityError(error, unit) : error
+  }
+}
+
+/** Why a lot's expiry date cannot be recorded (null when it can): not a real date, or already past in China. */
+export function expiryError(expiresOn: string | null | undefined, now = new Date()): FlowError | null {
+  if (!expiresOn) return null
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(expiresOn)
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null
+  if (!m || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== expiresOn) return new FlowError('expiry_invalid')
+  const today = chinaToday(now)
+  if (expiresOn < today) return new FlowError('expiry_past', { date: expiresOn, today })
+  return null
+}
+
 export type RegisterLotInput = {
   key: string
   organizationId: string
@@ -51,17 +95,39 @@ export type RegisterLotInput = {
   expiresOn?: string | null
 }
 
+/**
+ * A lot far larger than expected (10× what the listing asks for, or without a requested quantity
+ * 10× the median of earlier lots of the item): the donor is asked to confirm, as for money.
+ */
+export type LotOutlier = { status: 'needs_confirmation'; quantity: string; reference: string; basis: 'requested' | 'median'; unit: string; kind: string }
+export type PledgeLotResult = { status: 'recorded'; lot: Lot } | LotOutlier
+
 /** A donor registers a lot; it enters the organization's stock for that lot in one step. */
 export async function registerLot(donor: Actor, input: RegisterLotInput) {
   if (donor.role !== 'donor') throw new FlowError('not_donor')
-  return retryTransient(() => registerLotOnce(donor, input))
+  const result = await retryTransient(() => registerLotOnce(donor, input, { checkOutlier: false }))
+  return (result as { status: 'recorded'; lot: Lot }).lot
 }
 
-async function registerLotOnce(donor: Actor, input: RegisterLotInput) {
+/**
+ * The donor's form (捐赠物资): like registerLot, but an outlying quantity is first questioned
+ * (needs_confirmation, nothing written) unless the donor has confirmed it.
+ */
+export async function pledgeLot(donor: Actor, input: RegisterLotInput & { confirmOutlier?: boolean }): Promise<PledgeLotResult> {
+  if (donor.role !== 'donor') throw new FlowError('not_donor')
+  return retryTransient(() => registerLotOnce(donor, input, { checkOutlier: !input.confirmOutlier }))
+}
+
+async function registerLotOnce(donor: Actor, input: RegisterLotInput, options: { checkOutlier: boolean }): Promise<PledgeLotResult> {
+  // A blank quantity or an impossible/past expiry is refused before anything is read or written.
+  if (!(input.quantity ?? '').trim()) throw new FlowError('quantity_required', { unit: input.itemUnit })
+  const expiry = expiryError(input.expiresOn)
+  if (expiry) throw expiry
   return defaultDb.transaction(async (tx) => {
+    let requested: string | null = null
     if (input.listingId) {
       const [l] = await tx
-        .select({ organizationId: listings.organizationId, status: listings.status, itemKind: donationDetails.itemKind, itemUnit: donationDetails.itemUnit })
+        .select({ organizationId: listings.organizationId, status: listings.status, itemKind: donationDetails.itemKind, itemUnit: donationDetails.itemUnit, quantity: donationDetails.quantity })
         .from(listings)
         .innerJoin(donationDetails, eq(donationDetails.listingId, listings.id))
         .where(eq(listings.id, input.listingId))
@@ -70,12 +136,17 @@ async function registerLotOnce(donor: Actor, input: RegisterLotInput) {
         .for('share', { of: listings })
       if (!l || l.organizationId !== input.organizationId || l.itemKind === null) throw new FlowError('listing_not_in_kind')
       if (l.status !== 'published') throw new FlowError('listing_not_open')
+      requested = l.quantity
     }
     const ledger = await ensureItemAsset(tx, input.itemKind, input.itemUnit)
-    const quantity = parseAmount(input.quantity, await assetScale(tx, ledger))
+    const quantity = parseQuantity(input.quantity, await assetScale(tx, ledger), input.itemUnit.trim())
     const lotId = uuidFromKey(input.key)
     const [existing] = await tx.select().from(ledgerLots).where(eq(ledgerLots.id, lotId))
-    if (existing) return existing
+    if (existing) return { status: 'recorded' as const, lot: existing }
+    if (options.checkOutlier) {
+      const outlier = await lotOutlier(tx, { ledger, quantity, requested, unit: input.itemUnit.trim(), kind: input.itemKind.trim() })
+      if (outlier) return outlier
+    }
     const [lot] = await tx
       .insert(ledgerLots)
       .values({
@@ -97,8 +168,27 @@ async function registerLotOnce(donor: Actor, input: RegisterLotInput) {
       { tx },
     )
     await recordAudit(tx, { actor: { id: donor.id }, action: 'ledger.lot_register', entityType: 'lot', entityId: lot!.id, after: { ledger, quantity: quantity.toFixed() } })
-    return lot!
+    return { status: 'recorded' as const, lot: lot! }
   })
+}
+
+/** The question to ask about a lot's quantity, if it is 10× the listing's request (or the item's median lot). */
+async function lotOutlier(tx: Executor, input: { ledger: string; quantity: Decimal; requested: string | null; unit: string; kind: string }): Promise<LotOutlier | null> {
+  const ask = (reference: Decimal, basis: LotOutlier['basis']): LotOutlier => ({ status: 'needs_confirmation', quantity: input.quantity.toFixed(), reference: reference.toFixed(), basis, unit: input.unit, kind: input.kind })
+  if (input.requested !== null && new Decimal(input.requested).gt(0)) {
+    const requested = new Decimal(input.requested)
+    return input.quantity.gt(requested.times(OUTLIER_FACTOR)) ? ask(requested, 'requested') : null
+  }
+  const earlier = await tx.select({ quantity: ledgerLots.quantity }).from(ledgerLots).where(eq(ledgerLots.ledger, input.ledger)).orderBy(desc(ledgerLots.createdAt)).limit(200)
+  const m = median(earlier.map((l) => new Decimal(l.quantity)))
+  return m !== null && input.quantity.gt(m.times(OUTLIER_FACTOR)) ? ask(m, 'median') : null
+}
+
+/** The unit a lot is counted in (for messages about its quantities); null when there is no such lot. */
+export async function lotUnit(lotId: string, executor: Executor = defaultDb) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(lotId)) return null
+  const [row] = await executor.select({ unit: ledgerLots.itemUnit }).from(ledgerLots).where(eq(ledgerLots.id, lotId))
+  return row?.unit ?? null
 }
 
 /** Deterministic uuid from a caller key (form idempotency), so a double submit is one lot. */

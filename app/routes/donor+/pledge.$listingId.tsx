@@ -6,9 +6,11 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { itemConditions } from '@db/schema/listings/constants'
 import { listingForGiving, listingMoneyTotals, pledgeMoney } from '~/models/donations.server'
-import { registerLot } from '~/models/lots.server'
+import { FlowError } from '~/models/donations.server'
+import { chinaToday } from '~/models/listing-dates'
+import { expiryError, pledgeLot } from '~/models/lots.server'
 import { requireRole } from '~/utils/auth.server'
-import { refusal } from '~/utils/ledger-errors.server'
+import { refusal, uiError, type UiError } from '~/utils/ledger-errors.server'
 
 export const handle = { i18n: ['common', 'ledger'] }
 
@@ -18,17 +20,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!listing) throw json({ notFound: true }, { status: 404 })
   const totals = await listingMoneyTotals(listing.id)
   // A fresh idempotency key per rendered form: a double submit records one pledge.
-  return json({ listing, totals, key: randomUUID() })
+  return json({ listing, totals, key: randomUUID(), today: chinaToday() })
 }
 
 const MoneyForm = z.object({ intent: z.literal('money'), key: z.string().uuid(), amount: z.string().trim().min(1), confirmOutlier: z.literal('yes').optional() })
+// The lot form's fields are checked one by one (each gets its own message under it); the key and
+// intent come from the page itself, so a bad one is a bad request.
 const LotForm = z.object({
   intent: z.literal('lot'),
   key: z.string().uuid(),
-  quantity: z.string().trim().min(1),
-  condition: z.enum(itemConditions),
-  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('')),
+  quantity: z.string().optional().default(''),
+  condition: z.string().optional().default(''),
+  expiresOn: z.string().optional().default(''),
+  confirmOutlier: z.literal('yes').optional(),
 })
+type LotField = 'quantity' | 'condition' | 'expiresOn'
+type LotFieldErrors = Partial<Record<LotField, UiError>>
+const isCondition = (value: string): value is (typeof itemConditions)[number] => (itemConditions as readonly string[]).includes(value)
+
+/** The lot form field a refusal of the model is about: the expiry, or else the quantity. */
+const lotFieldOf = (error: unknown): LotField => (error instanceof FlowError && error.code.startsWith('expiry_') ? 'expiresOn' : 'quantity')
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'donor')
@@ -38,20 +49,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = { id: user.id, role: user.role, organizationId: user.organizationId }
   if (form.intent === 'lot') {
     const parsed = LotForm.safeParse(form)
-    if (!parsed.success || !listing.itemKind || !listing.itemUnit) return json({ ok: false as const, error: { key: 'ledger:errors.amount_invalid', params: { value: String(form.quantity ?? '') } } }, { status: 400 })
+    if (!parsed.success || !listing.itemKind || !listing.itemUnit) return json({ ok: false as const, error: { key: 'common:errors.bad_request', params: {} } }, { status: 400 })
+    const unit = listing.itemUnit
+    const input = parsed.data
+    const fieldErrors: LotFieldErrors = {}
+    if (!input.quantity.trim()) fieldErrors.quantity = { key: 'ledger:flow.quantity_required', params: { unit } }
+    if (!isCondition(input.condition)) fieldErrors.condition = { key: 'common:validation.choose_one', params: {} }
+    const expiry = expiryError(input.expiresOn || null)
+    if (expiry) fieldErrors.expiresOn = uiError(expiry)
+    const first = Object.values(fieldErrors)[0]
+    if (first) return json({ ok: false as const, error: first, fieldErrors }, { status: 400 })
     try {
-      const lot = await registerLot(actor, {
-        key: parsed.data.key,
+      const result = await pledgeLot(actor, {
+        key: input.key,
         organizationId: listing.organizationId,
         listingId: listing.id,
         itemKind: listing.itemKind,
-        itemUnit: listing.itemUnit,
-        quantity: parsed.data.quantity,
-        condition: parsed.data.condition,
-        expiresOn: parsed.data.expiresOn || null,
+        itemUnit: unit,
+        quantity: input.quantity,
+        condition: input.condition as (typeof itemConditions)[number],
+        expiresOn: input.expiresOn || null,
+        confirmOutlier: input.confirmOutlier === 'yes',
       })
+      if (result.status === 'needs_confirmation') {
+        const { status: _, ...question } = result
+        return json({ ok: false as const, confirmLot: { ...question, key: input.key, raw: input.quantity, condition: input.condition, expiresOn: input.expiresOn } })
+      }
+      const lot = result.lot
       return json({ ok: true as const, lot: { quantity: new Decimal(lot.quantity).toFixed(), unit: lot.itemUnit, kind: lot.itemKind } })
     } catch (error) {
+      if (error instanceof FlowError) return json({ ok: false as const, error: uiError(error), fieldErrors: { [lotFieldOf(error)]: uiError(error) } }, { status: 400 })
       return refusal(error)
     }
   }
@@ -68,19 +95,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function Pledge() {
   const { t } = useTranslation('ledger')
-  const { listing, totals, key } = useLoaderData<typeof loader>()
+  const { listing, totals, key, today } = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>() as
     | { ok: true; pledged?: string; lot?: { quantity: string; unit: string; kind: string } }
-    | { ok: false; error?: { key: string; params: Record<string, string | number> }; confirm?: { amount: string; median: string; key: string; raw: string } }
+    | {
+        ok: false
+        error?: UiError
+        fieldErrors?: Partial<Record<'quantity' | 'condition' | 'expiresOn', UiError>>
+        confirm?: { amount: string; median: string; key: string; raw: string }
+        confirmLot?: { quantity: string; reference: string; basis: 'requested' | 'median'; unit: string; key: string; raw: string; condition: string; expiresOn: string }
+      }
     | undefined
   const inKind = listing.kind === 'donation' && listing.donationType === 'in_kind'
-  const fieldError = data && !data.ok && data.error ? t(data.error.key, data.error.params) : null
-  const errorBelow = (id: string) =>
-    fieldError ? (
+  const failed = data && !data.ok ? data : null
+  // Each field's own error under it; a refusal about no field in particular goes under the amount/quantity.
+  const errorFor = (field: 'amount' | 'quantity' | 'condition' | 'expiresOn') => {
+    const own = field !== 'amount' ? failed?.fieldErrors?.[field] : undefined
+    if (own) return t(own.key, own.params)
+    const general = (field === 'amount' || field === 'quantity') && !failed?.fieldErrors && failed?.error
+    return general ? t(general.key, general.params) : null
+  }
+  const errorBelow = (id: 'amount' | 'quantity' | 'condition' | 'expiresOn') => {
+    const message = errorFor(id)
+    return message ? (
       <ul id={`${id}-error`} className="error-list" role="alert" data-testid="pledge-error">
-        <li>{fieldError}</li>
+        <li>{message}</li>
       </ul>
     ) : null
+  }
+  const invalid = (id: 'amount' | 'quantity' | 'condition' | 'expiresOn') => (errorFor(id) ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {})
   return (
     <div data-testid="pledge-page">
       <h1>{inKind ? t('pledge.lot_title', { title: listing.title }) : t('pledge.title', { title: listing.title })}</h1>
@@ -110,28 +153,42 @@ export default function Pledge() {
           <button type="submit" className="button">{t('pledge.confirm_submit')}</button>
         </Form>
       ) : null}
+      {data && !data.ok && data.confirmLot ? (
+        <Form method="post" className="panel" data-testid="lot-confirm">
+          <p role="alert">{t(`pledge.confirm_lot_outlier_${data.confirmLot.basis}`, { quantity: data.confirmLot.quantity, reference: data.confirmLot.reference, unit: data.confirmLot.unit })}</p>
+          <input type="hidden" name="intent" value="lot" />
+          <input type="hidden" name="key" value={data.confirmLot.key} />
+          <input type="hidden" name="quantity" value={data.confirmLot.raw} />
+          <input type="hidden" name="condition" value={data.confirmLot.condition} />
+          <input type="hidden" name="expiresOn" value={data.confirmLot.expiresOn} />
+          <input type="hidden" name="confirmOutlier" value="yes" />
+          <button type="submit" className="button">{t('pledge.confirm_lot_submit')}</button>
+        </Form>
+      ) : null}
       {inKind ? (
         <Form method="post" className="panel form" key={key}>
           <input type="hidden" name="intent" value="lot" />
           <input type="hidden" name="key" value={key} />
           <div className="field">
             <label htmlFor="quantity">{t('pledge.quantity', { unit: listing.itemUnit })}</label>
-            <input id="quantity" name="quantity" inputMode="numeric" required aria-invalid={fieldError ? true : undefined} aria-describedby={fieldError ? 'quantity-error' : undefined} />
+            <input id="quantity" name="quantity" inputMode="numeric" required {...invalid('quantity')} />
             {errorBelow('quantity')}
           </div>
           <div className="field">
             <label htmlFor="condition">{t('pledge.condition')}</label>
-            <select id="condition" name="condition" defaultValue="new">
+            <select id="condition" name="condition" defaultValue="new" {...invalid('condition')}>
               {itemConditions.map((c) => (
                 <option key={c} value={c}>
                   {t(`conditions.${c}`)}
                 </option>
               ))}
             </select>
+            {errorBelow('condition')}
           </div>
           <div className="field">
             <label htmlFor="expiresOn">{t('pledge.expires_on')}</label>
-            <input id="expiresOn" name="expiresOn" type="date" />
+            <input id="expiresOn" name="expiresOn" type="date" min={today} {...invalid('expiresOn')} />
+            {errorBelow('expiresOn')}
           </div>
           <button type="submit" className="button">{t('pledge.lot_submit')}</button>
         </Form>
@@ -141,7 +198,7 @@ export default function Pledge() {
           <input type="hidden" name="key" value={key} />
           <div className="field">
             <label htmlFor="amount">{t('pledge.amount')}</label>
-            <input id="amount" name="amount" inputMode="decimal" required aria-invalid={fieldError ? true : undefined} aria-describedby={fieldError ? 'amount-error' : undefined} />
+            <input id="amount" name="amount" inputMode="decimal" required {...invalid('amount')} />
             {errorBelow('amount')}
           </div>
           <button type="submit" className="button">{t('pledge.submit')}</button>

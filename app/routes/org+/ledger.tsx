@@ -7,12 +7,12 @@ import { z } from 'zod'
 import { writeOffReasons } from '@db/schema/ledger/constants'
 import { claimsAwaitingDecision, decideClaim, milestoneAmount, reviewSubmission, submissionsAwaitingReview } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, releaseDonationListing } from '~/models/donations.server'
-import { cancelDistribution, distributeLot, eligibleRecipients, writeOffLot } from '~/models/lots.server'
+import { cancelDistribution, distributeLot, eligibleRecipients, lotUnit, writeOffLot } from '~/models/lots.server'
 import { regionPathNames } from '~/models/region.server'
 import { moneyReceivedByOrganization } from '~/models/org-income.server'
 import { organizationOverview } from '~/models/trace.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
-import { refusal } from '~/utils/ledger-errors.server'
+import { quantityRefusal, refusal } from '~/utils/ledger-errors.server'
 import { controlCharsMessage, withoutControlChars } from '@db/schema/messages'
 
 export const handle = { i18n: ['common', 'ledger'] }
@@ -83,9 +83,14 @@ export async function action({ request }: ActionFunctionArgs) {
       case 'decide':
         await decideClaim(actor, input.claimId, input.decision === 'approve')
         break
-      case 'review':
-        await reviewSubmission(actor, input.submissionId, { approve: input.decision === 'approve', note: input.note })
-        break
+      case 'review': {
+        const r = await reviewSubmission(actor, input.submissionId, { approve: input.decision === 'approve', note: input.note })
+        if (input.decision !== 'approve') break
+        // Paid from what the escrow holds: when that is less than the milestone's share, the owner
+        // is told how much was paid and how much is still unpaid for lack of funds.
+        const partly = new Decimal(r.unpaid).gt(0)
+        return json({ ok: true as const, message: { key: partly ? 'ledger:org.milestone_paid_partly' : 'ledger:org.milestone_paid', params: { paid: r.paid, due: r.due, unpaid: r.unpaid } } })
+      }
       case 'recall':
         await cancelDistribution(actor, input.distributionId)
         break
@@ -110,6 +115,11 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     return json({ ok: true as const, message: { key: 'ledger:org.done', params: {} } })
   } catch (error) {
+    // Hand-overs and write-offs move items: their quantity and stock refusals name the lot's unit.
+    if (input.intent === 'writeoff' || input.intent === 'distribute') {
+      const unit = await lotUnit(input.lotId)
+      if (unit !== null) return quantityRefusal(error, unit)
+    }
     return refusal(error)
   }
 }
