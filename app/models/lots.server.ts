@@ -8,7 +8,7 @@ import { randomInt, randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
-import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
+import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, organizations, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { FlowError, isOutlier, median, OUTLIER_FACTOR, retryTransient, type Actor } from './donations.server'
@@ -397,10 +397,20 @@ export async function distributionsOfLots(lotIds: string[], executor: Executor =
 /** A resident's hand-overs waiting for their confirmation. */
 export async function pendingReceiptsFor(userId: string, executor: Executor = defaultDb) {
   return executor
-    .select({ id: distributions.id, lotId: distributions.lotId, amount: ledgerTransfers.amount, itemKind: ledgerLots.itemKind, itemUnit: ledgerLots.itemUnit, confirmedAt: distributions.confirmedAt, createdAt: distributions.createdAt })
+    .select({
+      id: distributions.id,
+      lotId: distributions.lotId,
+      amount: ledgerTransfers.amount,
+      itemKind: ledgerLots.itemKind,
+      itemUnit: ledgerLots.itemUnit,
+      organizationName: organizations.name,
+      confirmedAt: distributions.confirmedAt,
+      createdAt: distributions.createdAt,
+    })
     .from(distributions)
     .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, distributions.pendingTransferId))
     .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
+    .innerJoin(organizations, eq(organizations.id, ledgerLots.organizationId))
     .where(and(eq(distributions.recipientUserId, userId), sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`))
     .orderBy(asc(distributions.createdAt))
 }

@@ -7,7 +7,7 @@ import { db } from '~/utils/db.server'
 import { decideClaim, milestoneHistory, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, listingMoneyTotals, listingPledges, pledgeMoney, releaseDonationListing, withdrawPledge } from '~/models/donations.server'
 import { isLedgerError } from '~/models/ledger.server'
-import { caseworkerHandOver, confirmDistribution, distributeLot, eligibleRecipients, lotsForCaseworker, listingItemTotals, lotPositions, registerLot, writeOffLot } from '~/models/lots.server'
+import { caseworkerHandOver, confirmDistribution, distributeLot, eligibleRecipients, lotsForCaseworker, listingItemTotals, lotPositions, pendingReceiptsFor, registerLot, writeOffLot } from '~/models/lots.server'
 import { checkLedger } from '~/models/reconciliation.server'
 import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
 import { makeCaseworker, makeHousehold } from '../factories/households'
@@ -214,6 +214,8 @@ describe('choosing recipients', () => {
     const confirmed = await confirmDistribution(actor(resident, 'resident'), d!.id)
     expect(confirmed.confirmedById).toBe(resident.id)
     expect((await lotPositions([lot.id])).get(lot.id)).toMatchObject({ inStock: '6', inTransit: '0', delivered: '4' })
+    // The receipts page lists it as signed for, with who handed it over.
+    expect(await pendingReceiptsFor(resident.id)).toEqual([expect.objectContaining({ id: d!.id, itemKind: '棉被', organizationName: expect.stringMatching(/^测试组织/), confirmedAt: expect.any(Date) })])
     // Items received: the resident's application shows no withdrawal, and one is refused.
     const { applications: mine } = await listOffersForResident(resident.id)
     const application = mine.find((a) => a.listingId === listing.id)!

@@ -12,7 +12,17 @@ export const handle = { i18n: ['common', 'ledger'] }
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'resident')
   const rows = await pendingReceiptsFor(user.id)
-  return json({ receipts: rows.map((r) => ({ id: r.id, itemKind: r.itemKind, itemUnit: r.itemUnit, quantity: new Decimal(r.amount).toFixed(), confirmed: !!r.confirmedAt })) })
+  return json({
+    receipts: rows.map((r) => ({
+      id: r.id,
+      itemKind: r.itemKind,
+      itemUnit: r.itemUnit,
+      quantity: new Decimal(r.amount).toFixed(),
+      organizationName: r.organizationName,
+      handedAt: r.createdAt.toISOString(),
+      confirmedAt: r.confirmedAt?.toISOString() ?? null,
+    })),
+  })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,33 +37,46 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-/** The resident confirms receipt (签收) of items handed over to their household. */
+/** The resident confirms receipt (签收) of items handed over to their household; what was signed for is listed below. */
 export default function Receipts() {
-  const { t } = useTranslation('ledger')
+  const { t, i18n } = useTranslation('ledger')
   const { receipts } = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>() as { ok: true } | { ok: false; error: { key: string; params: Record<string, string | number> } } | undefined
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { timeZone: 'Asia/Shanghai' })
+  const pending = receipts.filter((r) => !r.confirmedAt)
+  const signed = receipts.filter((r) => r.confirmedAt)
+  const what = (r: (typeof receipts)[number]) => t('receipts.item', { quantity: r.quantity, unit: r.itemUnit, kind: r.itemKind, organization: r.organizationName })
   return (
     <div data-testid="receipts">
       <h1>{t('receipts.title')}</h1>
       {data && !data.ok ? <p className="notice error" role="alert">{t(data.error.key, data.error.params)}</p> : null}
-      {receipts.length === 0 ? <p className="muted">{t('receipts.none')}</p> : null}
+      {data?.ok ? <p className="notice ok" role="status">{t('receipts.thanks')}</p> : null}
+      {pending.length === 0 ? <p className="muted">{t('receipts.none')}</p> : null}
       <ul>
-        {receipts.map((r) => (
+        {pending.map((r) => (
           <li key={r.id} data-testid="receipt">
-            {r.quantity} {r.itemUnit} {r.itemKind} ·{' '}
-            {r.confirmed ? (
-              t('receipts.confirmed')
-            ) : (
-              <Form method="post" className="inline">
-                <input type="hidden" name="distributionId" value={r.id} />
-                <button type="submit" className="button small">
-                  {t('receipts.confirm')}
-                </button>
-              </Form>
-            )}
+            {what(r)} · {t('receipts.handed', { date: date(r.handedAt) })}{' '}
+            <Form method="post" className="inline">
+              <input type="hidden" name="distributionId" value={r.id} />
+              <button type="submit" className="button small">
+                {t('receipts.confirm')}
+              </button>
+            </Form>
           </li>
         ))}
       </ul>
+      {signed.length ? (
+        <section>
+          <h2>{t('receipts.signed_title')}</h2>
+          <ul>
+            {signed.map((r) => (
+              <li key={r.id} data-testid="receipt">
+                {what(r)} · {t('receipts.confirmed')} {date(r.confirmedAt!)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   )
 }
