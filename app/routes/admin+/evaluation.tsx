@@ -13,12 +13,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { filter, groupBy, form, errors } = filterFromSearch(new URL(request.url).searchParams)
   const grouping = groupBy ?? 'organization'
   const [summary, rows] = await Promise.all([evaluationSummary(filter), evaluationBy(grouping, filter)])
-  return json({ summary, rows, grouping, form, errors }, { status: Object.keys(errors).length ? 400 : 200 })
+  // The grouping choices travel with the data: `evaluationGroupings` lives in a `.server` module,
+  // which the browser bundle replaces with an empty stub, so the component must not import it.
+  return json({ summary, rows, grouping, groupings: evaluationGroupings, form, errors }, { status: Object.keys(errors).length ? 400 : 200 })
 }
 
 export default function AdminEvaluation() {
   const { t } = useTranslation(['evaluation', 'common', 'kpi'])
-  const { summary, rows, grouping, form, errors } = useLoaderData<typeof loader>()
+  const { summary, rows, grouping, groupings, form, errors } = useLoaderData<typeof loader>()
   return (
     <section className="panel" data-testid="admin-evaluation">
       <h1>{t('report.admin_title')}</h1>
@@ -27,7 +29,7 @@ export default function AdminEvaluation() {
         <label>
           {t('report.group_by')}{' '}
           <select name="groupBy" defaultValue={grouping}>
-            {evaluationGroupings.map((g) => (
+            {groupings.map((g) => (
               <option key={g} value={g}>
                 {t(`report.groupings.${g}`)}
               </option>

@@ -5,22 +5,25 @@ import { getPublicListing } from '~/models/listing.server'
 import { listSkillChoices } from '~/models/listing.server'
 import { hasEnded } from '~/models/listing-dates'
 import { regionPathNames } from '~/models/region.server'
+import { getUser } from '~/utils/auth.server'
 
 export const handle = { i18n: ['common', 'listings'], titleKey: 'listings:browse.title', pageTitle: (data: unknown) => (data as { listing?: { title?: string } } | undefined)?.listing?.title }
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const listing = await getPublicListing(params.id ?? '')
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const [listing, user] = await Promise.all([getPublicListing(params.id ?? ''), getUser(request)])
   if (!listing) throw new Response('not found', { status: 404 })
   const d = listing.details as Record<string, unknown>
   const codes = [listing.regionCode, d.workplaceRegionCode, d.deliveryRegionCode].filter((c): c is string => typeof c === 'string')
   const [names, skills] = await Promise.all([regionPathNames(codes), listSkillChoices()])
   const skillNames = Object.fromEntries(skills.map((s) => [s.code, { zh: s.nameZh, en: s.nameEn }]))
-  return json({ listing, ended: hasEnded(listing.endsOn), regionNames: Object.fromEntries(names), skillNames })
+  // Only donors may pledge; anonymous visitors see the link too (the pledge page sends them to log in first).
+  const mayPledge = !user || user.role === 'donor'
+  return json({ listing, ended: hasEnded(listing.endsOn), mayPledge, regionNames: Object.fromEntries(names), skillNames })
 }
 
 export default function ListingDetail() {
   const { t, i18n } = useTranslation(['listings', 'common'])
-  const { listing, ended, regionNames, skillNames } = useLoaderData<typeof loader>()
+  const { listing, ended, mayPledge, regionNames, skillNames } = useLoaderData<typeof loader>()
   const d = listing.details as Record<string, string | number | boolean | null>
   const skill = (code: string) => (i18n.language === 'en' ? skillNames[code]?.en : skillNames[code]?.zh) ?? code
   const row = (label: string, value: React.ReactNode) => (value === null || value === undefined || value === '' ? null : (
@@ -44,7 +47,7 @@ export default function ListingDetail() {
       {listing.kind === 'donation' || listing.kind === 'project' ? (
         <p className="button-row">
           <Link to={`/funds/${listing.id}`}>{t('listings:detail.funds_link')}</Link>
-          {listing.status === 'published' && !ended ? (
+          {mayPledge && listing.status === 'published' && !ended ? (
             <Link to={`/donor/pledge/${listing.id}`} className="button">
               {t('listings:detail.pledge_link')}
             </Link>

@@ -26,9 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   })
 }
 
-const StatusForm = z.object({ listingId: z.string().uuid(), intent: z.enum(listingActions) })
-
 export async function action({ request }: ActionFunctionArgs) {
+  // Built here, not at module level: `listingActions` comes from a `.server` module, which is an empty stub in the browser bundle.
+  const StatusForm = z.object({ listingId: z.string().uuid(), intent: z.enum(listingActions) })
   const user = await requireRole(request, 'org_member')
   const parsed = StatusForm.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return json({ error: 'common:errors.bad_request' }, { status: 400 })
