@@ -6,7 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto'
 import Decimal from 'decimal.js'
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, or, sql, type Column } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
 import { applications, distributions, donationDetails, householdMembers, households, ledgerAccounts, ledgerLots, ledgerTransfers, listings, organizations, writeOffs, type ItemCondition, type WriteOffReason } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
@@ -429,6 +429,38 @@ function overlaps(deliveryRegionCode: string, prefixes: string[]) {
   return prefixes.some((p) => deliveryRegionCode.startsWith(p) || p.startsWith(deliveryRegionCode))
 }
 
+/** `column` starts with `prefix` (a LIKE the region-prefix index can serve; wildcards escaped). */
+function startsWith(column: Column, prefix: string) {
+  return sql`${column} like ${prefix.replace(/[\\%_]/g, '\\$&') + '%'}`
+}
+
+type CaseworkerRecipient = { id: string; regionCode: string; residentUserId: string | null; headName: string | null; consentGiven: boolean }
+
+/**
+ * The households a caseworker reaches with a lot delivered to `delivery`: in one of the
+ * caseworker's regions and inside the delivery region. One query serves both the page's choices
+ * (lotsForCaseworker) and the hand-over's check (caseworkerHandOver), so the two cannot disagree.
+ */
+async function caseworkerReach(executor: Executor, prefixes: string[], delivery: string, householdId?: string): Promise<CaseworkerRecipient[]> {
+  if (!prefixes.length || !delivery) return []
+  const rows = await executor
+    .select({ id: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName, consentGiven: households.consentGiven })
+    .from(households)
+    .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
+    .where(and(or(...prefixes.map((p) => startsWith(households.regionCode, p))), startsWith(households.regionCode, delivery), householdId ? eq(households.id, householdId) : undefined))
+    .orderBy(asc(households.regionCode), asc(householdMembers.fullName), asc(households.id))
+  const seen = new Set<string>()
+  return rows.filter((r) => !seen.has(r.id) && seen.add(r.id))
+}
+
+/** Why a household the caseworker reaches (or not: undefined) may not receive; null when it may. */
+function recipientRefusal(household: CaseworkerRecipient | undefined): FlowError | null {
+  if (!household) return new FlowError('household_not_in_region')
+  // The same consent the organization's path (distributeLot) requires: without it nothing is handed over.
+  if (!household.consentGiven) return new FlowError('household_no_consent')
+  return null
+}
+
 /**
  * The caseworker path (社工代发): a caseworker hands part of a lot to a household in their own
  * region, when the lot's donation listing delivers to that region. The hand-over is in transit
@@ -449,17 +481,12 @@ export async function caseworkerHandOver(actor: Actor, lotId: string, input: { h
     if (!delivery || !overlaps(delivery, prefixes)) throw new FlowError('lot_not_in_region')
     const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
     if (!uuidRe.test(input.householdId)) throw new FlowError('household_not_in_region')
-    const [household] = await tx
-      .select({ id: households.id, regionCode: households.regionCode, residentUserId: households.residentUserId, headName: householdMembers.fullName, consentGiven: households.consentGiven })
-      .from(households)
-      .leftJoin(householdMembers, and(eq(householdMembers.householdId, households.id), eq(householdMembers.isHead, true)))
-      .where(eq(households.id, input.householdId))
-    if (!household || !prefixes.some((p) => household.regionCode.startsWith(p)) || !household.regionCode.startsWith(delivery)) throw new FlowError('household_not_in_region')
-    // The same consent the organization's path (distributeLot) requires: without it nothing is handed over.
-    if (!household.consentGiven) throw new FlowError('household_no_consent')
+    const [household] = await caseworkerReach(tx, prefixes, delivery, input.householdId)
+    const refused = recipientRefusal(household)
+    if (refused) throw refused
     const lot = row.lot
     const stock = await stockAccount(tx, lot)
-    const target = await householdItemAccount(tx, lot.ledger, household.id)
+    const target = await householdItemAccount(tx, lot.ledger, household!.id)
     const transferId = `cwdist-${uuidFromKey(input.key)}`
     const [result] = await createTransfers(
       [{ id: transferId, code: 'distribution', pending: true, debitAccountId: stock.id, creditAccountId: target.id, amount: input.quantity, lotId: lot.id, listingId: lot.listingId, actorId: actor.id }],
@@ -470,10 +497,10 @@ export async function caseworkerHandOver(actor: Actor, lotId: string, input: { h
       .insert(distributions)
       .values({
         lotId: lot.id,
-        householdId: household.id,
-        recipientUserId: household.residentUserId,
-        recipientMasked: maskName(household.headName ?? ''),
-        recipientRegionCode: household.regionCode,
+        householdId: household!.id,
+        recipientUserId: household!.residentUserId,
+        recipientMasked: maskName(household!.headName ?? ''),
+        recipientRegionCode: household!.regionCode,
         confirmationCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
         pendingTransferId: transferId,
       })
@@ -485,8 +512,13 @@ export async function caseworkerHandOver(actor: Actor, lotId: string, input: { h
   })
 }
 
-/** Lots with stock whose donation listing delivers into the caseworker's regions. */
-export async function lotsForCaseworker(actor: Actor, executor: Executor = defaultDb) {
+export type CaseworkerLot = { id: string; title: string; itemKind: string; itemUnit: string; inStock: string; households: { id: string; headName: string; regionCode: string }[] }
+
+/**
+ * Lots with stock whose donation listing delivers into the caseworker's regions, each with the
+ * households the hand-over would accept (caseworkerReach less those it refuses, e.g. no consent).
+ */
+export async function lotsForCaseworker(actor: Actor, executor: Executor = defaultDb): Promise<CaseworkerLot[]> {
   const prefixes = await caseworkerPrefixes(executor, actor.id)
   if (!prefixes.length) return []
   const rows = await executor
@@ -497,5 +529,53 @@ export async function lotsForCaseworker(actor: Actor, executor: Executor = defau
     .orderBy(asc(ledgerLots.createdAt))
   const mine = rows.filter((r) => r.deliveryRegionCode && overlaps(r.deliveryRegionCode, prefixes))
   const positions = await lotPositions(mine.map((r) => r.lot.id), executor)
-  return mine.map((r) => ({ id: r.lot.id, title: r.title, itemKind: r.lot.itemKind, itemUnit: r.lot.itemUnit, inStock: positions.get(r.lot.id)!.inStock })).filter((l) => new Decimal(l.inStock).gt(0))
+  const stocked = mine.filter((r) => new Decimal(positions.get(r.lot.id)!.inStock).gt(0))
+  // One reach query per delivery region (lots of one listing share it).
+  const deliveries = [...new Set(stocked.map((r) => r.deliveryRegionCode!))]
+  const reach = new Map(await Promise.all(deliveries.map(async (d) => [d, (await caseworkerReach(executor, prefixes, d)).filter((h) => !recipientRefusal(h))] as const)))
+  return stocked.map((r) => ({
+    id: r.lot.id,
+    title: r.title,
+    itemKind: r.lot.itemKind,
+    itemUnit: r.lot.itemUnit,
+    inStock: positions.get(r.lot.id)!.inStock,
+    households: reach.get(r.deliveryRegionCode!)!.map((h) => ({ id: h.id, headName: h.headName ?? '', regionCode: h.regionCode })),
+  }))
+}
+
+/**
+ * Hand-overs a caseworker may confirm with the recipient's code (those confirmDistribution lets
+ * them confirm: the recipient lives in one of their regions) still in transit — neither
+ * confirmed nor called back — oldest first. The recipient is masked as everywhere else.
+ */
+export async function pendingHandOversForCaseworker(actor: Actor, executor: Executor = defaultDb) {
+  const prefixes = await caseworkerPrefixes(executor, actor.id)
+  if (!prefixes.length) return []
+  return executor
+    .select({
+      id: distributions.id,
+      lotId: distributions.lotId,
+      amount: ledgerTransfers.amount,
+      itemKind: ledgerLots.itemKind,
+      itemUnit: ledgerLots.itemUnit,
+      title: listings.title,
+      masked: distributions.recipientMasked,
+      regionCode: distributions.recipientRegionCode,
+      inApp: sql<boolean>`${distributions.recipientUserId} is not null`,
+      createdAt: distributions.createdAt,
+    })
+    .from(distributions)
+    .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, distributions.pendingTransferId))
+    .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
+    .leftJoin(listings, eq(listings.id, ledgerLots.listingId))
+    .where(
+      and(
+        isNull(distributions.confirmedAt),
+        or(...prefixes.map((p) => startsWith(distributions.recipientRegionCode, p))),
+        sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId})`,
+        // A hold past its timeout can no longer be confirmed (the expiry job voids it).
+        sql`(${ledgerTransfers.expiresAt} is null or ${ledgerTransfers.expiresAt} > now())`,
+      ),
+    )
+    .orderBy(asc(distributions.createdAt), asc(distributions.id))
 }

@@ -240,7 +240,12 @@ describe('choosing recipients', () => {
     await flowError(caseworkerHandOver(actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member'), lot.id, { householdId: mine.id, quantity: '2', key: randomUUID() }), 'not_caseworker')
     // Without the household's consent nothing is handed over (the organization's path requires it too).
     await flowError(caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key: randomUUID() }), 'household_no_consent')
+    const offered = async () => (await lotsForCaseworker(cw)).find((l) => l.id === lot.id)!.households.map((h) => h.id)
+    expect(await offered()).not.toContain(mine.id) // the page offers only households the hand-over accepts
     await db.update(households).set({ consentGiven: true }).where(eq(households.id, mine.id))
+    await db.update(households).set({ consentGiven: true }).where(eq(households.id, far.id))
+    expect(await offered()).toContain(mine.id)
+    expect(await offered()).not.toContain(far.id)
     const key = randomUUID()
     const d = await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })
     expect((await caseworkerHandOver(cw, lot.id, { householdId: mine.id, quantity: '3', key })).id).toBe(d.id) // a double submit is one hand-over
