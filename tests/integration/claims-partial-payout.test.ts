@@ -68,3 +68,16 @@ describe('approving a ¥45,000 milestone with ¥5,000 in escrow', () => {
     expect(first!.submissions[0]).toMatchObject({ paid: '45000.00', stillDue: '0.00' })
   })
 })
+
+describe('claims page for a project owner', () => {
+  it('points the owner to the claims on its own projects that wait for a decision', async () => {
+    const ownerOrg = await makeOrganization({ kind: 'social_org' })
+    const owner = actor(await makeUser({ role: 'org_member', organizationId: ownerOrg.id }), 'org_member')
+    const ngoOrg = await makeOrganization({ kind: 'social_org' })
+    const ngo = actor(await makeUser({ role: 'org_member', organizationId: ngoOrg.id }), 'org_member')
+    const { listing } = await makeProject({ organizationId: ownerOrg.id, budget: '150000', shares: ['30', '70'] })
+    expect((await loaderData(claimsLoader, '/org/claims', {}, await sessionCookie(owner.id))).data.awaitingDecision).toBe(0)
+    await submitClaim(ngo, { listingId: listing.id, plan: '每周两次课后陪伴与作业辅导', budget: '150000' })
+    expect((await loaderData(claimsLoader, '/org/claims', {}, await sessionCookie(owner.id))).data.awaitingDecision).toBe(1)
+  })
+})

@@ -1,8 +1,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { claimInputErrors, claimMilestoneHistory, claimsOfOrganization, evidenceError, openProjects, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
+import { claimInputErrors, claimMilestoneHistory, claimsAwaitingDecision, claimsOfOrganization, evidenceError, openProjects, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { FlowError } from '~/models/donations.server'
 import { LedgerError } from '~/models/ledger.server'
 import { forbidden, requireRole } from '~/utils/auth.server'
@@ -19,7 +19,7 @@ async function requireOrgMember(request: Request) {
 /** A social organization's claims (项目认领): open projects to claim, its claims and milestone evidence. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireOrgMember(request)
-  const [open, mine] = await Promise.all([openProjects(user.organizationId!), claimsOfOrganization(user.organizationId!)])
+  const [open, mine, toDecide] = await Promise.all([openProjects(user.organizationId!), claimsOfOrganization(user.organizationId!), claimsAwaitingDecision(user.organizationId!)])
   const claimed = new Set(mine.filter((c) => c.claim.status === 'pending' || c.claim.status === 'approved').map((c) => c.claim.listingId))
   const withMilestones = await Promise.all(
     mine.map(async (c) => ({
@@ -37,7 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
     })),
   )
-  return json({ open: open.filter((p) => !claimed.has(p.id)), claims: withMilestones })
+  // Claims on this organization's own projects are decided on the ledger page; this page points there.
+  return json({ open: open.filter((p) => !claimed.has(p.id)), claims: withMilestones, awaitingDecision: toDecide.length })
 }
 
 // The ids and the intent only: the text fields are checked one by one below, so each gets its own
@@ -90,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Claims() {
   const { t } = useTranslation('ledger')
-  const { open, claims } = useLoaderData<typeof loader>()
+  const { open, claims, awaitingDecision } = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>() as ActionData | undefined
   // A field's error, shown under it, only on the form that was sent.
   const errorOf = (target: string, field: Field) => (data && !data.ok && data.target === target ? data.fieldErrors?.[field] : undefined)
@@ -103,6 +104,11 @@ export default function Claims() {
   return (
     <div data-testid="org-claims">
       <h1>{t('org.my_claims')}</h1>
+      {awaitingDecision ? (
+        <p className="notice" data-testid="claims-awaiting-decision">
+          {t('org.claims_awaiting_decision', { count: awaitingDecision })} <Link to="/org/ledger#claims-to-decide">{t('org.claims_decide_link')}</Link>
+        </p>
+      ) : null}
       {data?.ok ? <p className="notice success" role="status">{t('org.done')}</p> : null}
       {data && !data.ok && data.error ? <p className="notice error" role="alert">{t(data.error.key, data.error.params)}</p> : null}
       {claims.map((c) => (

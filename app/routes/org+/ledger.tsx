@@ -141,7 +141,7 @@ export default function OrgLedger() {
       {data && !data.ok && data.error ? <p className="notice error" role="alert">{t(data.error.key, data.error.params)}</p> : null}
 
       {claims.length ? (
-        <section className="panel">
+        <section className="panel" id="claims-to-decide">
           <h2>{t('org.claims_to_decide')}</h2>
           {claims.map((c) => (
             <div key={c.id} className="card" data-testid="claim-to-decide">
