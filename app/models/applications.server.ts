@@ -135,7 +135,8 @@ const residentApplicationsQuery = prepared((db) =>
       status: applications.status,
       updatedAt: applications.updatedAt,
       // Items of this listing already handed to the household: the application can no longer be withdrawn.
-      received: sql<boolean>`exists (select 1 from ${distributions} d join ${ledgerLots} lot on lot.id = d.lot_id where d.household_id = ${applications.householdId} and lot.listing_id = ${applications.listingId})`,
+      received: sql<boolean>`exists (select 1 from ${distributions} d join ${ledgerLots} lot on lot.id = d.lot_id where d.household_id = ${applications.householdId} and lot.listing_id = ${applications.listingId}
+        and not exists (select 1 from ledger_transfers r where r.pending_id = d.pending_transfer_id and r.void_pending))`,
     })
     .from(applications)
     .innerJoin(listings, eq(listings.id, applications.listingId))
@@ -252,7 +253,14 @@ export async function withdrawApplication(actor: Actor, applicationId: string) {
       .select({ id: distributions.id })
       .from(distributions)
       .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
-      .where(and(eq(distributions.householdId, row.a.householdId), eq(ledgerLots.listingId, row.a.listingId)))
+      .where(
+        and(
+          eq(distributions.householdId, row.a.householdId),
+          eq(ledgerLots.listingId, row.a.listingId),
+          // A hand-over called back or expired (its hold voided) gave nothing.
+          sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`,
+        ),
+      )
       .limit(1)
     if (handed) throw new ApplicationError('matching:errors.already_received', 409)
     const now = new Date()

@@ -252,8 +252,8 @@ export async function releaseDonationListing(actor: Actor, listingId: string) {
     // FOR SHARE: a close waits for this release, and a release after a close reads it closed.
     const listing = await requireListingOwner(tx, actor, listingId, 'share')
     if (listing.kind !== 'donation') throw new FlowError('listing_not_money')
-    // A closed listing returned its holds; a paused or draft one has not delivered.
-    if (listing.status !== 'published') throw new FlowError('listing_not_releasable')
+    // A closed listing returned its holds and a draft has none; a paused one may have delivered before it paused.
+    if (listing.status !== 'published' && listing.status !== 'paused') throw new FlowError('listing_not_releasable')
     // Never pledged to: nothing to release, and no accounts are created for it.
     const found = await existingEscrowAccount(tx, listingId)
     const now = new Date()

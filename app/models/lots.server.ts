@@ -14,7 +14,7 @@ import { recordAudit } from './audit.server'
 import { FlowError, isOutlier, median, OUTLIER_FACTOR, retryTransient, type Actor } from './donations.server'
 import { caseworkerPrefixes } from './household.server'
 import { assetScale, createTransfers, ensureItemAsset, getOrCreateAccount, LedgerError, parseAmount } from './ledger.server'
-import { chinaToday } from './listing-dates'
+import { chinaToday, hasEnded } from './listing-dates'
 
 export type Lot = typeof ledgerLots.$inferSelect
 
@@ -127,7 +127,7 @@ async function registerLotOnce(donor: Actor, input: RegisterLotInput, options: {
     let requested: string | null = null
     if (input.listingId) {
       const [l] = await tx
-        .select({ organizationId: listings.organizationId, status: listings.status, itemKind: donationDetails.itemKind, itemUnit: donationDetails.itemUnit, quantity: donationDetails.quantity })
+        .select({ organizationId: listings.organizationId, status: listings.status, endsOn: listings.endsOn, itemKind: donationDetails.itemKind, itemUnit: donationDetails.itemUnit, quantity: donationDetails.quantity })
         .from(listings)
         .innerJoin(donationDetails, eq(donationDetails.listingId, listings.id))
         .where(eq(listings.id, input.listingId))
@@ -135,7 +135,8 @@ async function registerLotOnce(donor: Actor, input: RegisterLotInput, options: {
         // registered after the close reads the listing closed.
         .for('share', { of: listings })
       if (!l || l.organizationId !== input.organizationId || l.itemKind === null) throw new FlowError('listing_not_in_kind')
-      if (l.status !== 'published') throw new FlowError('listing_not_open')
+      // Past its end date a listing takes no new donations (as money pledges).
+      if (l.status !== 'published' || hasEnded(l.endsOn)) throw new FlowError('listing_not_open')
       requested = l.quantity
     }
     const ledger = await ensureItemAsset(tx, input.itemKind, input.itemUnit)

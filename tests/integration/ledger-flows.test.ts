@@ -7,7 +7,7 @@ import { db } from '~/utils/db.server'
 import { decideClaim, milestoneHistory, reviewSubmission, submitClaim, submitMilestoneEvidence } from '~/models/claims.server'
 import { cancelListingFunds, FlowError, listingMoneyTotals, listingPledges, pledgeMoney, releaseDonationListing, withdrawPledge } from '~/models/donations.server'
 import { isLedgerError } from '~/models/ledger.server'
-import { caseworkerHandOver, confirmDistribution, distributeLot, eligibleRecipients, lotsForCaseworker, listingItemTotals, lotPositions, pendingReceiptsFor, registerLot, writeOffLot } from '~/models/lots.server'
+import { cancelDistribution, caseworkerHandOver, confirmDistribution, distributeLot, eligibleRecipients, lotsForCaseworker, listingItemTotals, lotPositions, pendingReceiptsFor, registerLot, writeOffLot } from '~/models/lots.server'
 import { checkLedger } from '~/models/reconciliation.server'
 import { makeItemDonationListing, makeMoneyDonationListing, makeProject, makeRecipient } from '../factories/ledger'
 import { makeCaseworker, makeHousehold } from '../factories/households'
@@ -221,6 +221,23 @@ describe('choosing recipients', () => {
     const application = mine.find((a) => a.listingId === listing.id)!
     expect(application).toMatchObject({ status: 'accepted', received: true })
     await expect(withdrawApplication({ id: resident.id }, application.id)).rejects.toMatchObject({ key: 'matching:errors.already_received' })
+    expect(await checkLedger()).toEqual([])
+  })
+
+  it('a hand-over called back gave nothing: the household may still withdraw its application', async () => {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const orgActor = actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member')
+    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
+    const resident = await makeUser({ role: 'resident' })
+    const household = await makeRecipient(listing.id, { headName: '杨秀英', resident })
+    const result = await distributeLot(orgActor, lot.id, [{ householdId: household.id, quantity: '4' }], { key: randomUUID() })
+    if (result.status !== 'recorded') throw new Error('expected recorded')
+    await cancelDistribution(orgActor, result.distributions[0]!.id)
+    const application = (await listOffersForResident(resident.id)).applications.find((a) => a.listingId === listing.id)!
+    expect(application.received).toBe(false)
+    await withdrawApplication({ id: resident.id }, application.id)
     expect(await checkLedger()).toEqual([])
   })
 

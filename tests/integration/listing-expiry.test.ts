@@ -8,6 +8,7 @@ import { createInvitation, redeemInvitation, setConsent } from '~/models/househo
 import { ApplicationError, applyToListing, listOffersForResident } from '~/models/applications.server'
 import { submitClaim } from '~/models/claims.server'
 import { pledgeMoney } from '~/models/donations.server'
+import { registerLot } from '~/models/lots.server'
 import { chinaToday, hasEnded } from '~/models/listing-dates'
 import { publishedListingsHsds } from '~/models/listing-export.server'
 import { changeListingStatus, ListingError, syncListingIndex, withdrawEndedListings } from '~/models/listing.server'
@@ -15,7 +16,7 @@ import { scoreHousehold, scoreListing } from '~/models/matches.server'
 import { db } from '~/utils/db.server'
 import { makeCaseworker, makeHousehold } from '../factories/households'
 import { makeListing } from '../factories/match-listings'
-import { makeMoneyDonationListing, makeProject } from '../factories/ledger'
+import { makeItemDonationListing, makeMoneyDonationListing, makeProject } from '../factories/ledger'
 import { makeOrganization, makeUser } from '../factories/users'
 
 const yesterday = () => new Date(Date.parse(`${chinaToday()}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
@@ -95,6 +96,10 @@ describe('listing end dates', () => {
     const ngo = await makeUser({ role: 'org_member', organizationId: ngoOrg.id })
     const { listing: project } = await makeProject()
     await db.update(listings).set({ endsOn: yesterday() }).where(eq(listings.id, project.id))
+    // Nor a lot of donated items on an in-kind listing that ended.
+    const items = await makeItemDonationListing()
+    await db.update(listings).set({ endsOn: yesterday() }).where(eq(listings.id, items.id))
+    await expect(registerLot({ id: donor.id, role: 'donor', organizationId: null }, { key: randomUUID(), organizationId: items.organizationId, listingId: items.id, itemKind: '棉被', itemUnit: '条', quantity: '5', condition: 'new' })).rejects.toMatchObject({ code: 'listing_not_open' })
     await expect(submitClaim({ id: ngo.id, role: 'org_member', organizationId: ngoOrg.id } as never, { listingId: project.id, plan: '每周两次课后陪伴与作业辅导', budget: '1000' })).rejects.toMatchObject({ code: 'claims_closed' })
   })
 })
