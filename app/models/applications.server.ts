@@ -1,6 +1,6 @@
 // The closed loop (suggested → viewed → applied/invited → accepted/rejected → completed)
 // for residents and organizations. Every query is scoped to the caller's household or organization.
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import {
   applications,
   distributions,
@@ -186,6 +186,23 @@ export async function applyToListing(actor: Actor, listingId: string) {
 }
 
 /**
+ * An application and its listing, both locked FOR UPDATE in the order closing a listing takes them: the
+ * listing first, then the application (closing locks the listing, then ends its open applications). `scope`
+ * says whose application it is (joined with households); null when there is none in scope.
+ */
+async function lockApplicationWithListing(tx: Transaction, applicationId: string, scope: SQL) {
+  const [peek] = await tx
+    .select({ listingId: applications.listingId })
+    .from(applications)
+    .innerJoin(households, eq(households.id, applications.householdId))
+    .where(scope)
+  if (!peek) return null
+  const [l] = await tx.select().from(listings).where(eq(listings.id, peek.listingId)).for('update')
+  const [a] = await tx.select().from(applications).where(eq(applications.id, applicationId)).for('update')
+  return a && l ? { a, l } : null
+}
+
+/**
  * Refuses an acceptance when the listing has no place left. The caller holds the listing row
  * locked (FOR UPDATE), so two acceptances for the last place cannot both count the same places.
  */
@@ -205,13 +222,7 @@ async function assertPlaceLeft(tx: Transaction, listing: typeof listings.$inferS
  */
 export async function respondToInvitation(actor: Actor, applicationId: string, accept: boolean) {
   const changed = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ a: applications, l: listings })
-      .from(applications)
-      .innerJoin(households, eq(households.id, applications.householdId))
-      .innerJoin(listings, eq(listings.id, applications.listingId))
-      .where(and(eq(applications.id, applicationId), eq(households.residentUserId, actor.id)))
-      .for('update')
+    const row = await lockApplicationWithListing(tx, applicationId, and(eq(applications.id, applicationId), eq(households.residentUserId, actor.id))!)
     if (!row) throw new ApplicationError('matching:errors.not_found', 404)
     if (row.a.status !== 'invited') throw new ApplicationError('matching:errors.not_allowed', 409)
     if (accept && row.l.status !== 'published') throw new ApplicationError('matching:errors.listing_closed', 409)
@@ -421,12 +432,7 @@ const transitions = {
 export async function decideApplication(actor: Actor, applicationId: string, decision: keyof typeof transitions, options: { reason?: RejectReason | string | null; note?: string } = {}) {
   if (decision === 'reject' && !isRejectReason(options.reason)) throw new ApplicationError('evaluation:errors.reject_reason_required', 400)
   const changed = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ a: applications, l: listings })
-      .from(applications)
-      .innerJoin(listings, eq(listings.id, applications.listingId))
-      .where(eq(applications.id, applicationId))
-      .for('update')
+    const row = await lockApplicationWithListing(tx, applicationId, eq(applications.id, applicationId))
     if (!row || !actor.organizationId || row.l.organizationId !== actor.organizationId) throw new ApplicationError('matching:errors.not_found', 404)
     const t = transitions[decision]
     if (!(t.from as readonly string[]).includes(row.a.status)) throw new ApplicationError('matching:errors.not_allowed', 409)

@@ -182,6 +182,9 @@ export async function reviewSubmission(actor: Actor, submissionId: string, input
       await recordAudit(tx, { actor: { id: actor.id }, action: 'milestone.reject', entityType: 'milestone_submission', entityId: submissionId })
       return { submission: rejected!, paid: '0.00', due: '0.00', unpaid: '0.00' }
     }
+    // The listing first (FOR SHARE), as closing it takes the listing (FOR UPDATE) before the escrow: without
+    // it, the payout's insert would wait on the close's listing lock while the close waits on our escrow lock.
+    await tx.select({ id: listings.id }).from(listings).where(eq(listings.id, claim!.listingId)).for('share')
     const [milestone] = await tx.select().from(projectMilestones).where(eq(projectMilestones.id, submission.milestoneId))
     const due = milestoneAmount(claim!.budget, milestone!.budgetSharePercent)
     // Nobody ever pledged to the project: nothing to pay (and no escrow account to create for it).
