@@ -54,12 +54,13 @@ async function main() {
   const { getSearchEngine } = await import('@search/index')
   const { db, closeDb } = await import('~/utils/db.server')
   const { sql } = await import('drizzle-orm')
+  const { notEnded } = await import('~/models/listing-dates')
   const engine = getSearchEngine()
   const queries = makeQueries(queryCount)
 
   const naive = async (q: Query) => {
     const like = `%${q.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
-    const where = [sql`l.status = 'published'`, sql`(l.ends_on is null or l.ends_on >= (now() at time zone 'Asia/Shanghai')::date)`, sql`(l.title ilike ${like} or l.description ilike ${like})`]
+    const where = [sql`l.status = 'published'`, notEnded(sql`l.ends_on`), sql`(l.title ilike ${like} or l.description ilike ${like})`]
     if (q.kind) where.push(sql`l.kind = ${q.kind}`)
     if (q.region) where.push(sql`l.region_code like ${`${q.region}%`}`)
     if (q.category) where.push(sql`${q.category} = any(l.categories)`)

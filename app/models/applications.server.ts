@@ -1,6 +1,6 @@
 // The closed loop (suggested → viewed → applied/invited → accepted/rejected → completed)
 // for residents and organizations. Every query is scoped to the caller's household or organization.
-import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import {
   applications,
   distributions,
@@ -36,7 +36,8 @@ type Actor = { id: string; organizationId?: string | null }
 // The resident's offers page runs these on every visit: prepared (see prepared()).
 const ownHouseholdQuery = prepared((db) => db.select().from(households).where(eq(households.residentUserId, sql.placeholder('userId'))).prepare('own_household'))
 
-async function ownHousehold(userId: string) {
+/** The resident's household row (no members), or undefined before the account is linked. */
+export async function ownHousehold(userId: string) {
   const [h] = await ownHouseholdQuery().execute({ userId })
   return h
 }
@@ -125,6 +126,16 @@ export async function listOffersForResident(userId: string, filter: { kind?: Lis
   }
 }
 
+/**
+ * SQL: items of the listing were handed to the household (signed for or on their way), so its
+ * application can no longer be withdrawn. A hand-over called back or expired (its hold voided) gave nothing.
+ */
+function itemsReceived(householdId: SQLWrapper | string, listingId: SQLWrapper | string) {
+  return sql<boolean>`exists (select 1 from ${distributions} d join ${ledgerLots} lot on lot.id = d.lot_id
+    where d.household_id = ${householdId} and lot.listing_id = ${listingId}
+      and not exists (select 1 from ledger_transfers r where r.pending_id = d.pending_transfer_id and r.void_pending))`
+}
+
 const residentApplicationsQuery = prepared((db) =>
   db
     .select({
@@ -134,9 +145,7 @@ const residentApplicationsQuery = prepared((db) =>
       kind: listings.kind,
       status: applications.status,
       updatedAt: applications.updatedAt,
-      // Items of this listing already handed to the household: the application can no longer be withdrawn.
-      received: sql<boolean>`exists (select 1 from ${distributions} d join ${ledgerLots} lot on lot.id = d.lot_id where d.household_id = ${applications.householdId} and lot.listing_id = ${applications.listingId}
-        and not exists (select 1 from ledger_transfers r where r.pending_id = d.pending_transfer_id and r.void_pending))`,
+      received: itemsReceived(applications.householdId, applications.listingId),
     })
     .from(applications)
     .innerJoin(listings, eq(listings.id, applications.listingId))
@@ -259,21 +268,8 @@ export async function withdrawApplication(actor: Actor, applicationId: string) {
       .for('update')
     if (!row) throw new ApplicationError('matching:errors.not_found', 404)
     if (row.a.status !== 'applied' && row.a.status !== 'accepted') throw new ApplicationError('matching:errors.not_allowed', 409)
-    // Donated items already handed over (signed for or on their way) are not given back by withdrawing.
-    const [handed] = await tx
-      .select({ id: distributions.id })
-      .from(distributions)
-      .innerJoin(ledgerLots, eq(ledgerLots.id, distributions.lotId))
-      .where(
-        and(
-          eq(distributions.householdId, row.a.householdId),
-          eq(ledgerLots.listingId, row.a.listingId),
-          // A hand-over called back or expired (its hold voided) gave nothing.
-          sql`not exists (select 1 from ledger_transfers r where r.pending_id = ${distributions.pendingTransferId} and r.void_pending)`,
-        ),
-      )
-      .limit(1)
-    if (handed) throw new ApplicationError('matching:errors.already_received', 409)
+    const [handed] = await tx.execute<{ received: boolean }>(sql`select ${itemsReceived(row.a.householdId, row.a.listingId)} as received`)
+    if (handed?.received) throw new ApplicationError('matching:errors.already_received', 409)
     const now = new Date()
     await tx.update(applications).set({ status: 'withdrawn', withdrawnAt: now, updatedById: actor.id, updatedAt: now }).where(eq(applications.id, applicationId))
     await recordOutcome(tx, { applicationId, outcome: 'declined_by_resident', wasAccepted: row.a.status === 'accepted', closedById: actor.id, closedAt: now })

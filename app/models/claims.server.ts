@@ -36,27 +36,26 @@ export const EVIDENCE_MAX_CHARS = 4000
 
 const charCount = (text: string) => [...text].length
 
-/** Why a claim's plan cannot be saved (null when it can): each reason names the plan and its limit. */
-export function planError(plan: string | null | undefined): FlowError | null {
-  const text = (plan ?? '').trim()
-  if (!text) return new FlowError('plan_required')
-  if (!withoutControlChars(text)) return new FlowError('plan_control_characters')
+/**
+ * Why a text a person wrote cannot be saved (null when it can): blank, control characters, or outside
+ * its limits in characters. Keys are `<field>_required`, `<field>_control_characters`, `<field>_too_long`
+ * and `<field>_too_short`, each naming its limit.
+ */
+function textError(field: 'plan' | 'evidence', value: string | null | undefined, min: number, max: number): FlowError | null {
+  const text = (value ?? '').trim()
+  if (!text) return new FlowError(`${field}_required`)
+  if (!withoutControlChars(text)) return new FlowError(`${field}_control_characters`)
   const length = charCount(text)
-  if (length > PLAN_MAX_CHARS) return new FlowError('plan_too_long', { max: PLAN_MAX_CHARS, length })
-  if (length < PLAN_MIN_CHARS) return new FlowError('plan_too_short', { min: PLAN_MIN_CHARS, length })
+  if (length > max) return new FlowError(`${field}_too_long`, { max, length })
+  if (length < min) return new FlowError(`${field}_too_short`, { min, length })
   return null
 }
 
+/** Why a claim's plan cannot be saved (null when it can). */
+export const planError = (plan: string | null | undefined) => textError('plan', plan, PLAN_MIN_CHARS, PLAN_MAX_CHARS)
+
 /** Why milestone evidence cannot be saved (null when it can). */
-export function evidenceError(evidence: string | null | undefined): FlowError | null {
-  const text = (evidence ?? '').trim()
-  if (!text) return new FlowError('evidence_required')
-  if (!withoutControlChars(text)) return new FlowError('evidence_control_characters')
-  const length = charCount(text)
-  if (length > EVIDENCE_MAX_CHARS) return new FlowError('evidence_too_long', { max: EVIDENCE_MAX_CHARS, length })
-  if (length < EVIDENCE_MIN_CHARS) return new FlowError('evidence_too_short', { min: EVIDENCE_MIN_CHARS, length })
-  return null
-}
+export const evidenceError = (evidence: string | null | undefined) => textError('evidence', evidence, EVIDENCE_MIN_CHARS, EVIDENCE_MAX_CHARS)
 
 /** Why a claim's budget cannot be read (null when it can): blank, or the ledger's reason for the amount. */
 export function budgetError(budget: string | null | undefined): FlowError | LedgerError | null {

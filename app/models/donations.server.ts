@@ -10,6 +10,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '@db/client'
 import { CNY, DEFAULT_HOLD_SECONDS, MONEY_SCALE, donationDetails, ledgerAccounts, ledgerTransfers, listings, projectDetails } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
+import { pgError } from '~/utils/pg-error.server'
 import { recordAudit } from './audit.server'
 import { createTransfers, ensureMoneyAsset, getOrCreateAccount, LedgerError, lockAccounts, parseAmount, type Transfer, type TransferInput } from './ledger.server'
 
@@ -45,8 +46,7 @@ export function isOutlier(amount: Decimal, history: Decimal[]) {
 
 /** Postgres refused the transaction for its timing, not its content: deadlock or serialization failure. */
 function isTransient(error: unknown) {
-  const e = error as { code?: string; cause?: { code?: string } } | undefined
-  const code = e?.code ?? e?.cause?.code
+  const code = pgError(error)?.code
   return code === '40P01' || code === '40001'
 }
 

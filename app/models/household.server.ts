@@ -347,12 +347,14 @@ async function writeMembersAndNeeds(tx: Transaction, householdId: string, input:
 }
 
 /**
- * The next review once the tier changed to `tier`: the earlier of the date on file and one period of the
- * new tier from `now`. Escalating never postpones a review that was due sooner, and a tier going down and
+ * The next review when a save gives the file tier `tier`: the date on file while the tier stays; on a change,
+ * the earlier of the date on file and one period of the new tier from `now`. Escalating never postpones a review that was due sooner, and a tier going down and
  * back up does not push it out. A pending review task due later moves to the new date (the unique task
  * per household and due date then stops the review queue from adding a second one).
  */
-async function reviewAfterTierChange(tx: Transaction, householdId: string, current: string, tier: Parameters<typeof nextReviewDate>[0], now: Date) {
+async function reviewAfterTierChange(tx: Transaction, householdId: string, before: { riskTier: string; nextReviewOn: string }, tier: Parameters<typeof nextReviewDate>[0], now: Date) {
+  const current = before.nextReviewOn
+  if (tier === before.riskTier) return current
   const candidate = nextReviewDate(tier, now)
   if (candidate >= current) return current
   await tx.execute(sql`update ${reviewTasks} set due_on = ${candidate}
@@ -437,7 +439,7 @@ export async function applySystemChange(
       ...columns,
       riskTier: risk.tier,
       riskReasons: risk.reasons,
-      nextReviewOn: risk.tier !== before.riskTier ? await reviewAfterTierChange(tx, householdId, before.nextReviewOn, risk.tier, new Date()) : before.nextReviewOn,
+      nextReviewOn: await reviewAfterTierChange(tx, householdId, before, risk.tier, new Date()),
       version: before.version + 1,
     })
     .where(eq(households.id, householdId))
@@ -545,7 +547,7 @@ export async function updateHousehold(actor: Actor, id: string, input: Household
         ...householdColumns(input),
         riskTier: risk.tier,
         riskReasons: risk.reasons,
-        nextReviewOn: risk.tier !== before.riskTier ? await reviewAfterTierChange(tx, id, before.nextReviewOn, risk.tier, new Date()) : before.nextReviewOn,
+        nextReviewOn: await reviewAfterTierChange(tx, id, before, risk.tier, new Date()),
         version: before.version + 1,
       })
       .where(eq(households.id, id))
@@ -694,7 +696,7 @@ export async function reassessRisk(tx: Transaction, id: string, now = new Date()
   if (changed || !isDeepStrictEqual(risk.reasons, file.riskReasons)) {
     await tx
       .update(households)
-      .set({ riskTier: risk.tier, riskReasons: risk.reasons, ...(changed ? { nextReviewOn: await reviewAfterTierChange(tx, id, file.nextReviewOn, risk.tier, now) } : {}) })
+      .set({ riskTier: risk.tier, riskReasons: risk.reasons, nextReviewOn: await reviewAfterTierChange(tx, id, file, risk.tier, now) })
       .where(eq(households.id, id))
   }
   return { tier: risk.tier, changed, version: file.version }

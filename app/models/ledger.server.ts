@@ -26,6 +26,7 @@ import {
   type TransferCode,
 } from '@db/schema'
 import { db as defaultDb } from '~/utils/db.server'
+import { pgError } from '~/utils/pg-error.server'
 import { recordAudit } from './audit.server'
 
 export type Account = typeof ledgerAccounts.$inferSelect
@@ -209,14 +210,6 @@ export type TransferInput = {
 }
 
 export type TransferResult = { id: string; ok: true; transfer: Transfer; created: boolean } | { id: string; ok: false; error: LedgerError }
-
-type PgError = { code?: string; constraint_name?: string; constraint?: string; message?: string }
-function pgError(error: unknown): PgError | undefined {
-  const e = error as { cause?: PgError } & PgError
-  if (e?.code && /^[0-9A-Z]{5}$/.test(e.code)) return e
-  if (e?.cause?.code) return e.cause
-  return undefined
-}
 
 class DuplicateIdRace extends Error {}
 
@@ -510,13 +503,11 @@ class Batch {
           where a.id = v.id`)
       }
     } catch (error) {
+      // The same refusals as the single-transfer path (pgRefusal), plus the id race only a batch can lose.
+      const refused = pgRefusal(error, this.planned[0]!.input.id)
+      if (refused) throw refused
       const pg = pgError(error)
-      const constraint = pg?.constraint_name ?? pg?.constraint ?? ''
-      const first = this.planned[0]!.input.id
-      if (pg?.code === '23505' && constraint === 'ledger_transfers_one_resolution') throw new LedgerError('pending_already_resolved', {}, first)
-      if (pg?.code === '23505' && constraint === 'ledger_transfers_pkey') throw new DuplicateIdRace()
-      if (pg?.code === '23514' && constraint.includes('debits_must_not_exceed_credits')) throw new LedgerError('exceeds_credits', OVERDRAFT_UNKNOWN, first)
-      if (pg?.code === '23514' && constraint.includes('credits_must_not_exceed_debits')) throw new LedgerError('exceeds_debits', OVERDRAFT_UNKNOWN, first)
+      if (pg?.code === '23505' && (pg.constraint_name ?? pg.constraint) === 'ledger_transfers_pkey') throw new DuplicateIdRace()
       throw error
     }
     return written

@@ -27,6 +27,7 @@ import type { ListingInput } from '@db/schema/listings/validation'
 import { m } from '@db/schema/messages'
 import { enqueueRemoveListingMatches, enqueueScoreHousehold, enqueueScoreListing } from '@workers/queues/matching'
 import { existingEscrowAccount, returnAllHolds } from './donations.server'
+import { pgError } from '~/utils/pg-error.server'
 import { chinaTodaySql, hasEnded, notEnded } from './listing-dates'
 import { enqueueDetectDuplicates, enqueueSyncListing } from '@workers/queues/search'
 import type { SearchDocument, SearchEngine } from '@search/engine'
@@ -450,21 +451,13 @@ class Refused extends Error {
   }
 }
 
-/** The PostgreSQL error behind a failed statement (drizzle wraps it in `cause`), if any. */
-function pgErrorOf(error: unknown): { code: string; constraint_name?: string; table_name?: string } | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e as { code: string }
-  }
-  return undefined
-}
-
 /**
  * The catalog key explaining why the database refused a listing save (data exception, integrity
  * violation, serialization failure or deadlock), or null when the error is not such a refusal.
  * The form shows it instead of a 500; nothing was written (the transaction rolled back).
  */
 export function listingSaveRefusal(error: unknown): string | null {
-  const pg = pgErrorOf(error)
+  const pg = pgError(error)
   if (!pg) return null
   if (pg.code.startsWith('40')) return 'listings:errors.save_conflict'
   if (pg.code.startsWith('22') || pg.code.startsWith('23')) return 'listings:errors.save_failed'
@@ -509,7 +502,7 @@ export async function updateListing(actor: ListingActor, listingId: string, inpu
     if (error instanceof Refused) return error
     // Last line of defence: a milestone that submissions or payouts reference (a claim approved
     // while this edit ran) is never deleted; the form says why.
-    const pg = pgErrorOf(error)
+    const pg = pgError(error)
     if (pg?.code === '23503' && pg.constraint_name?.includes('project_milestones')) return new Refused({ milestones: ['listings:errors.milestones_locked'] })
     throw error
   })

@@ -11,7 +11,7 @@ import { makeProject } from '../factories/ledger'
 import { makeOrganization, makeUser } from '../factories/users'
 import { actor, sessionCookie, translator } from './ledger-fixes.helpers'
 
-type Answer = { ok: boolean; target?: string; fieldErrors?: Record<string, { key: string; params: Record<string, string | number> }>; error?: { key: string } }
+type Answer = { ok: boolean; target?: string; fieldErrors?: Record<string, { key: string; params: Record<string, string | number> }>; error?: { key: string }; values?: Record<string, string> }
 
 async function post(userId: string, fields: Record<string, string>) {
   const headers = { Cookie: await sessionCookie(userId), 'Content-Type': 'application/x-www-form-urlencoded' }
@@ -54,6 +54,8 @@ describe('claiming a project', () => {
     expect(zh).toBe('实施方案不能超过 4000 个字（当前 6000 个字）')
     expect(en).toContain('4000')
     for (const text of [zh, en]) expect(text).not.toMatch(/请求内容不正确|\{\{|ledger:/)
+    // What was typed comes back, so the form shows it again rather than losing 6,000 characters.
+    expect(data.values).toEqual({ plan: '案'.repeat(6000), budget: '8000' })
     expect(await claimsOf(listing.id)).toEqual([])
     // The model refuses it too (a caller other than this form).
     await expect(submitClaim(ngo, { listingId: listing.id, plan: '案'.repeat(6000), budget: '8000' })).rejects.toMatchObject({ code: 'plan_too_long' })

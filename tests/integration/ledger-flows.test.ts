@@ -21,6 +21,20 @@ async function flowError(p: Promise<unknown>, code: string) {
   expect((e as FlowError).code).toBe(code)
 }
 
+/** Ten quilts of a lot; four handed by the organization to 杨秀英's household, whose resident uses the app. */
+async function fourQuiltsHanded() {
+    const org = await makeOrganization({ kind: 'social_org' })
+    const orgActor = actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member')
+    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
+    const listing = await makeItemDonationListing({ organizationId: org.id })
+    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
+    const resident = await makeUser({ role: 'resident' })
+    const household = await makeRecipient(listing.id, { headName: '杨秀英', resident })
+    const result = await distributeLot(orgActor, lot.id, [{ householdId: household.id, quantity: '4' }], { key: randomUUID() })
+    if (result.status !== 'recorded') throw new Error('expected recorded')
+    return { orgActor, listing, lot, resident, household, distributions: result.distributions }
+}
+
 describe('money donations through escrow', () => {
   it('pledge → held; withdraw returns it; delivery releases the rest to the organization', async () => {
     const org = await makeOrganization({ kind: 'social_org' })
@@ -198,16 +212,8 @@ describe('choosing recipients', () => {
   })
 
   it('the linked resident confirms in the app; the masked recipient is stored, not the name', async () => {
-    const org = await makeOrganization({ kind: 'social_org' })
-    const orgActor = actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member')
-    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
-    const listing = await makeItemDonationListing({ organizationId: org.id })
-    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
-    const resident = await makeUser({ role: 'resident' })
-    const household = await makeRecipient(listing.id, { headName: '杨秀英', resident })
-    const result = await distributeLot(orgActor, lot.id, [{ householdId: household.id, quantity: '4' }], { key: randomUUID() })
-    if (result.status !== 'recorded') throw new Error('expected recorded')
-    const [d] = result.distributions
+    const { lot, resident, household, listing, distributions } = await fourQuiltsHanded()
+    const [d] = distributions
     expect(d).toMatchObject({ householdId: household.id, recipientUserId: resident.id, recipientMasked: '杨某', recipientRegionCode: '522634101001' })
     // Some other resident cannot confirm it; the household's own resident can.
     await flowError(confirmDistribution(actor(await makeUser({ role: 'resident' }), 'resident'), d!.id), 'not_recipient')
@@ -225,16 +231,8 @@ describe('choosing recipients', () => {
   })
 
   it('a hand-over called back gave nothing: the household may still withdraw its application', async () => {
-    const org = await makeOrganization({ kind: 'social_org' })
-    const orgActor = actor(await makeUser({ role: 'org_member', organizationId: org.id }), 'org_member')
-    const donor = actor(await makeUser({ role: 'donor' }), 'donor')
-    const listing = await makeItemDonationListing({ organizationId: org.id })
-    const lot = await registerLot(donor, { key: randomUUID(), organizationId: org.id, listingId: listing.id, itemKind: '棉被', itemUnit: '条', quantity: '10', condition: 'new' })
-    const resident = await makeUser({ role: 'resident' })
-    const household = await makeRecipient(listing.id, { headName: '杨秀英', resident })
-    const result = await distributeLot(orgActor, lot.id, [{ householdId: household.id, quantity: '4' }], { key: randomUUID() })
-    if (result.status !== 'recorded') throw new Error('expected recorded')
-    await cancelDistribution(orgActor, result.distributions[0]!.id)
+    const { orgActor, listing, resident, distributions } = await fourQuiltsHanded()
+    await cancelDistribution(orgActor, distributions[0]!.id)
     const application = (await listOffersForResident(resident.id)).applications.find((a) => a.listingId === listing.id)!
     expect(application.received).toBe(false)
     await withdrawApplication({ id: resident.id }, application.id)

@@ -45,7 +45,9 @@ describe('org claims page', () => {
   }
 
   it('shows the plan and budget errors under their fields, not a generic bad request', async () => {
-    const html = await render(Claims, loaderData, { ok: false, target: listingId, fieldErrors: { plan: { key: 'ledger:flow.plan_too_long', params: { max: 4000, length: 6000 } }, budget: { key: 'ledger:flow.budget_required', params: {} } } })
+    const html = await render(Claims, loaderData, { ok: false, target: listingId, fieldErrors: { plan: { key: 'ledger:flow.plan_too_long', params: { max: 4000, length: 6000 } }, budget: { key: 'ledger:flow.budget_required', params: {} } }, values: { plan: '每周两次课后陪伴', budget: '' } })
+    // The plan as typed is shown again.
+    expect(html).toContain('每周两次课后陪伴</textarea>')
     expect(alerts(html)).toEqual(['实施方案不能超过 4000 个字（当前 6000 个字）', '请填写申请预算（元）'])
     expect(html).toContain(`aria-describedby="plan-error-${listingId}"`)
     expect(html).not.toContain('请求内容不正确')
@@ -72,7 +74,11 @@ describe('donor lot form', () => {
       ok: false,
       error: { key: 'ledger:flow.quantity_not_whole', params: { unit: '条' } },
       fieldErrors: { quantity: { key: 'ledger:flow.quantity_not_whole', params: { unit: '条' } }, expiresOn: { key: 'ledger:flow.expiry_past', params: { date: '2020-01-01', today: '2026-01-15' } } },
+      values: { quantity: '1.5', condition: 'good', expiresOn: '2020-01-01' },
     })
+    // What was typed is shown again, to be corrected rather than retyped.
+    expect(html).toContain('value="1.5"')
+    expect(html).toContain('value="2020-01-01"')
     expect(alerts(html)).toEqual(['数量必须是整数（条）', '保质期 2020-01-01 已过（今天是 2026-01-15），过期物资不能登记捐赠'])
     expect(html).toMatch(/id="quantity-error"/)
     expect(html).toMatch(/id="expiresOn-error"/)

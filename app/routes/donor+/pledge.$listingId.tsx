@@ -52,13 +52,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!parsed.success || !listing.itemKind || !listing.itemUnit) return json({ ok: false as const, error: { key: 'common:errors.bad_request', params: {} } }, { status: 400 })
     const unit = listing.itemUnit
     const input = parsed.data
+    // A refused lot form answers with what was typed, so it is shown again (the form remounts with a new key).
+    const values = { quantity: input.quantity, condition: input.condition, expiresOn: input.expiresOn ?? '' }
     const fieldErrors: LotFieldErrors = {}
     if (!input.quantity.trim()) fieldErrors.quantity = { key: 'ledger:flow.quantity_required', params: { unit } }
     if (!isCondition(input.condition)) fieldErrors.condition = { key: 'common:validation.choose_one', params: {} }
     const expiry = expiryError(input.expiresOn || null)
     if (expiry) fieldErrors.expiresOn = uiError(expiry)
     const first = Object.values(fieldErrors)[0]
-    if (first) return json({ ok: false as const, error: first, fieldErrors }, { status: 400 })
+    if (first) return json({ ok: false as const, error: first, fieldErrors, values }, { status: 400 })
     try {
       const result = await pledgeLot(actor, {
         key: input.key,
@@ -78,12 +80,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const lot = result.lot
       return json({ ok: true as const, lot: { quantity: new Decimal(lot.quantity).toFixed(), unit: lot.itemUnit, kind: lot.itemKind } })
     } catch (error) {
-      if (error instanceof FlowError) return json({ ok: false as const, error: uiError(error), fieldErrors: { [lotFieldOf(error)]: uiError(error) } }, { status: 400 })
-      return refusal(error)
+      if (error instanceof FlowError) return json({ ok: false as const, error: uiError(error), fieldErrors: { [lotFieldOf(error)]: uiError(error) }, values }, { status: 400 })
+      return refusal(error, { values })
     }
   }
   const parsed = MoneyForm.safeParse(form)
-  if (!parsed.success) return json({ ok: false as const, error: { key: 'ledger:errors.amount_invalid', params: { value: String(form.amount ?? '') } } }, { status: 400 })
+  if (!parsed.success) return json({ ok: false as const, error: { key: 'ledger:errors.amount_invalid', params: { value: String(form.amount ?? '') } }, amount: String(form.amount ?? '') }, { status: 400 })
   try {
     const result = await pledgeMoney(actor, { listingId: listing.id, amount: parsed.data.amount, key: parsed.data.key, confirmOutlier: parsed.data.confirmOutlier === 'yes' })
     if (result.status === 'needs_confirmation') return json({ ok: false as const, confirm: { amount: result.amount, median: result.median, key: parsed.data.key, raw: parsed.data.amount } })
@@ -102,6 +104,8 @@ export default function Pledge() {
         ok: false
         error?: UiError
         fieldErrors?: Partial<Record<'quantity' | 'condition' | 'expiresOn', UiError>>
+        values?: { quantity: string; condition: string; expiresOn: string }
+        amount?: string
         confirm?: { amount: string; median: string; key: string; raw: string }
         confirmLot?: { quantity: string; reference: string; basis: 'requested' | 'median'; unit: string; key: string; raw: string; condition: string; expiresOn: string }
       }
@@ -171,12 +175,12 @@ export default function Pledge() {
           <input type="hidden" name="key" value={key} />
           <div className="field">
             <label htmlFor="quantity">{t('pledge.quantity', { unit: listing.itemUnit })}</label>
-            <input id="quantity" name="quantity" inputMode="numeric" required {...invalid('quantity')} />
+            <input id="quantity" name="quantity" inputMode="numeric" required defaultValue={failed?.values?.quantity} {...invalid('quantity')} />
             {errorBelow('quantity')}
           </div>
           <div className="field">
             <label htmlFor="condition">{t('pledge.condition')}</label>
-            <select id="condition" name="condition" defaultValue="new" {...invalid('condition')}>
+            <select id="condition" name="condition" defaultValue={failed?.values?.condition || 'new'} {...invalid('condition')}>
               {itemConditions.map((c) => (
                 <option key={c} value={c}>
                   {t(`conditions.${c}`)}
@@ -187,7 +191,7 @@ export default function Pledge() {
           </div>
           <div className="field">
             <label htmlFor="expiresOn">{t('pledge.expires_on')}</label>
-            <input id="expiresOn" name="expiresOn" type="date" min={today} {...invalid('expiresOn')} />
+            <input id="expiresOn" name="expiresOn" type="date" min={today} defaultValue={failed?.values?.expiresOn} {...invalid('expiresOn')} />
             {errorBelow('expiresOn')}
           </div>
           <button type="submit" className="button">{t('pledge.lot_submit')}</button>
@@ -198,7 +202,7 @@ export default function Pledge() {
           <input type="hidden" name="key" value={key} />
           <div className="field">
             <label htmlFor="amount">{t('pledge.amount')}</label>
-            <input id="amount" name="amount" inputMode="decimal" required {...invalid('amount')} />
+            <input id="amount" name="amount" inputMode="decimal" required defaultValue={failed?.amount} {...invalid('amount')} />
             {errorBelow('amount')}
           </div>
           <button type="submit" className="button">{t('pledge.submit')}</button>

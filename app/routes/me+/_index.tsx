@@ -3,15 +3,15 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AccountSummary } from '~/components/account-summary'
 import { usePromptText } from '~/components/feedback-form'
+import { ownHousehold } from '~/models/applications.server'
 import { pendingFeedbackForResident } from '~/models/feedback.server'
-import { getOwnHousehold } from '~/models/household.server'
 import { requireRole } from '~/utils/auth.server'
 
 export const handle = { i18n: ['common', 'evaluation'] }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'resident')
-  const [pending, household] = await Promise.all([pendingFeedbackForResident(user.id), getOwnHousehold(user.id)])
+  const [pending, household] = await Promise.all([pendingFeedbackForResident(user.id), ownHousehold(user.id)])
   return json({
     user,
     household: household ? { address: household.address } : null,

@@ -51,7 +51,8 @@ const Intent = z.discriminatedUnion('intent', [
 
 type Field = 'plan' | 'budget' | 'evidence'
 type FieldErrors = Partial<Record<Field, UiError>>
-type ActionData = { ok: true } | { ok: false; error?: UiError; target?: string; fieldErrors?: FieldErrors }
+/** A refused form answers with what was typed (`values`), so the form shows it again instead of empty fields. */
+type ActionData = { ok: true } | { ok: false; error?: UiError; target?: string; fieldErrors?: FieldErrors; values?: Partial<Record<Field, string>> }
 
 /** The form field a refusal of the model is about, if any (the rest are shown above the forms). */
 function fieldOf(error: unknown): Field | null {
@@ -70,6 +71,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = parsed.data
   // Which form on the page answered: one per open project, one per milestone of a claim.
   const target = input.intent === 'claim' ? input.listingId : `${input.claimId}:${input.milestoneId}`
+  const values = input.intent === 'claim' ? { plan: input.plan, budget: input.budget } : { evidence: input.evidence }
   const fieldErrors: FieldErrors = {}
   if (input.intent === 'claim') {
     for (const [field, error] of Object.entries(claimInputErrors(input))) fieldErrors[field as Field] = uiError(error)
@@ -77,15 +79,15 @@ export async function action({ request }: ActionFunctionArgs) {
     const error = evidenceError(input.evidence)
     if (error) fieldErrors.evidence = uiError(error)
   }
-  if (Object.keys(fieldErrors).length) return json<ActionData>({ ok: false, target, fieldErrors }, { status: 400 })
+  if (Object.keys(fieldErrors).length) return json<ActionData>({ ok: false, target, fieldErrors, values }, { status: 400 })
   try {
     if (input.intent === 'claim') await submitClaim(actor, input)
     else await submitMilestoneEvidence(actor, input)
     return json<ActionData>({ ok: true })
   } catch (error) {
     const field = fieldOf(error)
-    if (field && (error instanceof FlowError || error instanceof LedgerError)) return json<ActionData>({ ok: false, target, fieldErrors: { [field]: uiError(error) } }, { status: 400 })
-    return refusal(error, { target })
+    if (field && (error instanceof FlowError || error instanceof LedgerError)) return json<ActionData>({ ok: false, target, fieldErrors: { [field]: uiError(error) }, values }, { status: 400 })
+    return refusal(error, { target, values })
   }
 }
 
@@ -95,6 +97,7 @@ export default function Claims() {
   const data = useActionData<typeof action>() as ActionData | undefined
   // A field's error, shown under it, only on the form that was sent.
   const errorOf = (target: string, field: Field) => (data && !data.ok && data.target === target ? data.fieldErrors?.[field] : undefined)
+  const typed = (target: string, field: Field) => (data && !data.ok && data.target === target ? data.values?.[field] : undefined)
   const fieldError = (id: string, error: UiError | undefined) =>
     error ? (
       <ul id={id} className="error-list" role="alert" data-testid="field-error">
@@ -140,7 +143,7 @@ export default function Claims() {
                       <input type="hidden" name="milestoneId" value={m.id} />
                       <label>
                         {t('org.evidence')}
-                        <textarea name="evidence" required aria-invalid={evidenceError ? true : undefined} aria-describedby={evidenceError ? `evidence-error-${m.id}` : undefined} />
+                        <textarea name="evidence" required defaultValue={typed(target, 'evidence')} aria-invalid={evidenceError ? true : undefined} aria-describedby={evidenceError ? `evidence-error-${m.id}` : undefined} />
                       </label>
                       {fieldError(`evidence-error-${m.id}`, evidenceError)}
                       <button type="submit" className="button small">
@@ -168,12 +171,12 @@ export default function Claims() {
               <input type="hidden" name="listingId" value={p.id} />
               <label>
                 {t('org.plan')}
-                <textarea name="plan" required aria-invalid={planError ? true : undefined} aria-describedby={planError ? `plan-error-${p.id}` : undefined} />
+                <textarea name="plan" required defaultValue={typed(p.id, 'plan')} aria-invalid={planError ? true : undefined} aria-describedby={planError ? `plan-error-${p.id}` : undefined} />
               </label>
               {fieldError(`plan-error-${p.id}`, planError)}
               <label>
                 {t('org.budget')}
-                <input name="budget" inputMode="decimal" required aria-invalid={budgetError ? true : undefined} aria-describedby={budgetError ? `budget-error-${p.id}` : undefined} />
+                <input name="budget" inputMode="decimal" required defaultValue={typed(p.id, 'budget')} aria-invalid={budgetError ? true : undefined} aria-describedby={budgetError ? `budget-error-${p.id}` : undefined} />
               </label>
               {fieldError(`budget-error-${p.id}`, budgetError)}
               <button type="submit" className="button small">
